@@ -1,0 +1,22 @@
+import pytest
+from django.contrib.auth.models import Permission
+
+
+@pytest.fixture
+def editor(django_user_model):
+    """A staff member who may manage guides, studies and products, without superuser powers."""
+    user = django_user_model.objects.create_user(
+        username="editor",
+        password="correct-horse-battery",
+        first_name="Erin",
+        last_name="Editor",
+        is_staff=True,
+    )
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label__in=["guides", "evidence", "products"]))
+    return user
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client

@@ -1,0 +1,15 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Glutasite editorial"
+admin.site.site_title = "Glutasite editorial"
+admin.site.index_title = "Guides, evidence and products"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("products/", include("products.urls")),
+    path("evidence/", include("evidence.urls")),
+    path("", include("guides.urls")),
+] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,386 @@
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from evidence.models import Study
+from glutasite.markdown import render_markdown
+from products.models import Product
+
+
+class MarkdownModel(models.Model):
+    """Stores the safe HTML of each Markdown field next to it on save.
+
+    `markdown_fields` maps a source field to the field that holds its HTML.
+    """
+
+    markdown_fields = {}
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        for source, target in self.markdown_fields.items():
+            setattr(self, target, render_markdown(getattr(self, source)))
+        super().save(*args, **kwargs)
+
+
+class EvidenceGrade(models.TextChoices):
+    STRONG = "strong", "Strong evidence"
+    MODERATE = "moderate", "Moderate evidence"
+    LIMITED = "limited", "Limited evidence"
+    INSUFFICIENT = "insufficient", "Insufficient evidence"
+
+
+EVIDENCE_GRADE_MEANINGS = {
+    EvidenceGrade.STRONG: "Consistent results from several well-run human trials or a meta-analysis.",
+    EvidenceGrade.MODERATE: "Some good human trials point the same way, but more are needed.",
+    EvidenceGrade.LIMITED: "Small or few human studies; results are promising but uncertain.",
+    EvidenceGrade.INSUFFICIENT: "Mostly animal, lab or anecdotal evidence; effects in people are unproven.",
+}
+
+
+class SiteSettings(MarkdownModel):
+    medical_disclaimer = models.TextField(
+        help_text="Shown near the top of every guide. Markdown allowed.",
+        default=(
+            "This guide is for information only and is not medical advice. Talk to your doctor or a "
+            "registered dietitian before you start a supplement, especially if you are pregnant, "
+            "nursing, taking medication or managing a health condition."
+        ),
+    )
+    medical_disclaimer_html = models.TextField(editable=False, blank=True)
+
+    markdown_fields = {"medical_disclaimer": "medical_disclaimer_html"}
+
+    class Meta:
+        verbose_name = "site settings"
+        verbose_name_plural = "site settings"
+
+    def __str__(self):
+        return "Site settings"
+
+    def save(self, *args, **kwargs):
+        self.pk = 1  # one row holds the site-wide texts
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls):
+        settings, _ = cls.objects.get_or_create(pk=1)
+        return settings
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text="The broader category, e.g. “Amino Acid” for “Gut Health”.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self):
+        return " / ".join(c.name for c in self.path)
+
+    @property
+    def path(self):
+        """This category and its ancestors, broadest first."""
+        chain, node, seen = [], self, set()
+        while node is not None and node.pk not in seen:
+            seen.add(node.pk)
+            chain.append(node)
+            node = node.parent
+        return list(reversed(chain))
+
+    def clean(self):
+        node = self.parent
+        while node is not None:
+            if node.pk == self.pk:
+                raise ValidationError({"parent": "A category cannot sit inside itself."})
+            node = node.parent
+
+
+class Reviewer(MarkdownModel):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    credentials = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="Letters after the name as readers know them, e.g. “RND” or “MS, RD”.",
+    )
+    title = models.CharField(max_length=200, blank=True, help_text="e.g. “Registered Nutritionist-Dietitian”.")
+    licensing_body = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Who issued the licence, e.g. “Professional Regulation Commission (PRC)”.",
+    )
+    licence_number = models.CharField(max_length=100, blank=True)
+    bio = models.TextField(blank=True, help_text="A short biography for the reviewer page. Markdown allowed.")
+    bio_html = models.TextField(editable=False, blank=True)
+
+    markdown_fields = {"bio": "bio_html"}
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name}, {self.credentials}" if self.credentials else self.name
+
+    def get_absolute_url(self):
+        return reverse("guides:reviewer_detail", kwargs={"slug": self.slug})
+
+
+class GuideQuerySet(models.QuerySet):
+    def published(self, at=None):
+        at = at or timezone.now()
+        return self.filter(status=Guide.Status.PUBLISHED, published_at__lte=at)
+
+    def visible_to(self, user, at=None):
+        if user.is_authenticated and user.has_perm("guides.view_guide"):
+            return self.all()
+        return self.published(at)
+
+
+class Guide(MarkdownModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True, help_text="The guide's address: /guides/<slug>/.")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="guides")
+    evidence_grade = models.CharField(
+        max_length=20,
+        choices=EvidenceGrade.choices,
+        help_text="How strong the research is for the main use. Readers see the grade and its meaning.",
+    )
+    reviewer = models.ForeignKey(
+        Reviewer,
+        on_delete=models.PROTECT,
+        related_name="guides",
+        help_text="The credentialed professional who checked this guide.",
+    )
+    intro = models.TextField(help_text="The opening paragraphs. Markdown allowed.")
+    intro_html = models.TextField(editable=False, blank=True)
+    expert_take = models.TextField(
+        blank=True,
+        help_text="The reviewer's own view, shown as a quote with their name. Markdown allowed.",
+    )
+    expert_take_html = models.TextField(editable=False, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        "published",
+        null=True,
+        blank=True,
+        help_text="When the guide first went live. Filled in when you publish if left empty.",
+    )
+    updated_at = models.DateTimeField(
+        "updated",
+        null=True,
+        blank=True,
+        help_text="When the content last changed in a way readers should know about.",
+    )
+    last_reviewed_on = models.DateField("last reviewed", null=True, blank=True)
+
+    markdown_fields = {"intro": "intro_html", "expert_take": "expert_take_html"}
+    objects = GuideQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at", "-published_at", "title"]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("guides:guide_detail", kwargs={"slug": self.slug})
+
+    @property
+    def grade_meaning(self):
+        return EVIDENCE_GRADE_MEANINGS.get(self.evidence_grade, "")
+
+    @property
+    def is_published(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and (self.published_at <= timezone.now())
+        )
+
+    def clean(self):
+        if self.updated_at and self.published_at and self.updated_at < self.published_at:
+            raise ValidationError({"updated_at": "A guide cannot be updated before it was published."})
+
+
+class GuidePart(models.Model):
+    """A block of a guide that editors put in order."""
+
+    order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first.")
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "pk"]
+
+
+class KeyBenefit(GuidePart, MarkdownModel):
+    guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="key_benefits")
+    title = models.CharField(max_length=200, help_text="The benefit in a few words, e.g. “Supports gut lining”.")
+    text = models.TextField(blank=True, help_text="One or two sentences. Markdown allowed.")
+    text_html = models.TextField(editable=False, blank=True)
+
+    markdown_fields = {"text": "text_html"}
+
+    class Meta(GuidePart.Meta):
+        pass
+
+    def __str__(self):
+        return self.title
+
+
+SCORE_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("10"))]
+
+
+class RankedProduct(MarkdownModel):
+    guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="ranked_products")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="rankings")
+    rank = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)], help_text="1 is the top pick.")
+    award = models.CharField(max_length=100, blank=True, help_text="e.g. “Best overall” or “Best value”.")
+    quality_score = models.DecimalField(max_digits=3, decimal_places=1, validators=SCORE_VALIDATORS)
+    value_score = models.DecimalField(max_digits=3, decimal_places=1, validators=SCORE_VALIDATORS)
+    clinical_score = models.DecimalField(
+        "clinical backing score",
+        max_digits=3,
+        decimal_places=1,
+        validators=SCORE_VALIDATORS,
+        help_text="How closely the dose and form match what studies used, out of 10.",
+    )
+    verdict = models.TextField(blank=True, help_text="Why it earned this place. Markdown allowed.")
+    verdict_html = models.TextField(editable=False, blank=True)
+
+    markdown_fields = {"verdict": "verdict_html"}
+
+    class Meta:
+        ordering = ["rank"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["guide", "rank"],
+                name="guides_rankedproduct_unique_rank",
+                violation_error_message="Two products cannot share a rank in one guide.",
+            ),
+            models.UniqueConstraint(
+                fields=["guide", "product"],
+                name="guides_rankedproduct_unique_product",
+                violation_error_message="This product is already ranked in this guide.",
+            ),
+            models.CheckConstraint(condition=models.Q(rank__gte=1), name="guides_rankedproduct_rank_positive"),
+        ]
+
+    def __str__(self):
+        return f"#{self.rank} {self.product}"
+
+    @property
+    def overall_score(self):
+        total = self.quality_score + self.value_score + self.clinical_score
+        return (total / 3).quantize(Decimal("0.1"))
+
+
+class Section(GuidePart, MarkdownModel):
+    guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="sections")
+    heading = models.CharField(max_length=200, help_text="e.g. “How it works”, “What to look for”, “Dosage”.")
+    body = models.TextField(help_text="Markdown allowed. Headings you add start one level below this heading.")
+    body_html = models.TextField(editable=False, blank=True)
+
+    markdown_fields = {"body": "body_html"}
+
+    class Meta(GuidePart.Meta):
+        pass
+
+    def __str__(self):
+        return self.heading
+
+
+class Complaint(GuidePart, MarkdownModel):
+    guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="complaints")
+    complaint = models.CharField(max_length=300, help_text="What customers say, in their words.")
+    answer = models.TextField(help_text="What the evidence or the reviewer says about it. Markdown allowed.")
+    answer_html = models.TextField(editable=False, blank=True)
+
+    markdown_fields = {"answer": "answer_html"}
+
+    class Meta(GuidePart.Meta):
+        pass
+
+    def __str__(self):
+        return self.complaint
+
+
+class SafetyWarning(GuidePart, MarkdownModel):
+    class Severity(models.TextChoices):
+        CRITICAL = "critical", "Critical"
+        CAUTION = "caution", "Caution"
+        INFO = "info", "Information"
+
+    guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="safety_warnings")
+    severity = models.CharField(
+        max_length=10,
+        choices=Severity.choices,
+        default=Severity.CAUTION,
+        help_text="Critical warnings stand out and are read first by screen readers.",
+    )
+    text = models.TextField(help_text="Markdown allowed.")
+    text_html = models.TextField(editable=False, blank=True)
+
+    markdown_fields = {"text": "text_html"}
+
+    class Meta(GuidePart.Meta):
+        pass
+
+    def __str__(self):
+        return f"{self.get_severity_display()}: {self.text[:60]}"
+
+
+class FAQ(GuidePart, MarkdownModel):
+    guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="faqs")
+    question = models.CharField(max_length=300)
+    answer = models.TextField(help_text="Markdown allowed.")
+    answer_html = models.TextField(editable=False, blank=True)
+
+    markdown_fields = {"answer": "answer_html"}
+
+    class Meta(GuidePart.Meta):
+        verbose_name = "FAQ"
+        verbose_name_plural = "FAQs"
+
+    def __str__(self):
+        return self.question
+
+
+class Citation(GuidePart):
+    guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="citations")
+    study = models.ForeignKey(Study, on_delete=models.PROTECT, related_name="citations")
+
+    class Meta(GuidePart.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["guide", "study"],
+                name="guides_citation_unique_study",
+                violation_error_message="This study is already cited in this guide.",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.study)

@@ -1,0 +1,233 @@
+from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, URLValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+HTTPS_URL_VALIDATOR = URLValidator(schemes=["https"], message="Enter a full https:// address.")
+
+# ISO 4217 codes the site can show; the symbol is what readers see.
+CURRENCIES = {
+    "USD": "$",
+    "CAD": "CA$",
+    "AUD": "A$",
+    "NZD": "NZ$",
+    "EUR": "€",
+    "GBP": "£",
+    "CHF": "CHF ",
+    "SEK": "SEK ",
+    "NOK": "NOK ",
+    "DKK": "DKK ",
+    "JPY": "¥",
+    "INR": "₹",
+}
+CURRENCY_CHOICES = [(code, code) for code in CURRENCIES]
+
+
+class Brand(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    website = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Merchant(models.Model):
+    name = models.CharField(max_length=200, unique=True, help_text="The shop, e.g. “Amazon US” or “iHerb”.")
+    slug = models.SlugField(max_length=200, unique=True)
+    price_max_age = models.DurationField(
+        "price freshness limit",
+        default=timedelta(hours=24),
+        help_text=(
+            "A price checked longer ago than this is hidden from readers, who see “Check current price” "
+            "instead. Amazon's programme allows at most 24 hours (enter 24:00:00)."
+        ),
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Product(models.Model):
+    class Form(models.TextChoices):
+        CAPSULE = "capsule", "Capsule"
+        TABLET = "tablet", "Tablet"
+        SOFTGEL = "softgel", "Softgel"
+        POWDER = "powder", "Powder"
+        LIQUID = "liquid", "Liquid"
+        GUMMY = "gummy", "Gummy"
+        OTHER = "other", "Other"
+
+    class Unit(models.TextChoices):
+        G = "g", "g"
+        MG = "mg", "mg"
+        MCG = "mcg", "mcg"
+        IU = "IU", "IU"
+        CFU = "CFU", "CFU"
+
+    sku = models.CharField(
+        "SKU",
+        max_length=100,
+        unique=True,
+        help_text="Your catalogue's code for this product. Spreadsheet imports match products on it.",
+    )
+    brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="products")
+    name = models.CharField(max_length=300, help_text="As on the label, without the brand.")
+    slug = models.SlugField(max_length=300, unique=True)
+    form = models.CharField(max_length=20, choices=Form.choices)
+    serving_size = models.CharField(max_length=100, help_text="As on the label, e.g. “1 scoop (5 g)” or “2 capsules”.")
+    amount_per_serving = models.DecimalField(
+        max_digits=10,
+        decimal_places=3,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="How much of the supplement itself one serving holds.",
+    )
+    amount_unit = models.CharField(max_length=5, choices=Unit.choices, default=Unit.G)
+    servings_per_container = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    certifications = models.CharField(
+        "third-party certifications",
+        max_length=500,
+        blank=True,
+        help_text="Independent testing seals, separated by semicolons, e.g. “NSF Certified for Sport; Informed Sport”.",
+    )
+    image = models.ImageField(upload_to="products/", blank=True)
+    image_alt = models.CharField(
+        "image description",
+        max_length=300,
+        blank=True,
+        help_text="What the photo shows, for readers who cannot see it. Required with an image.",
+    )
+
+    class Meta:
+        ordering = ["brand__name", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(servings_per_container__gte=1),
+                name="products_product_servings_positive",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount_per_serving__gte=0),
+                name="products_product_amount_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.brand.name} {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("products:product_detail", kwargs={"slug": self.slug})
+
+    @property
+    def certification_list(self):
+        return [c.strip() for c in self.certifications.split(";") if c.strip()]
+
+    @property
+    def is_third_party_tested(self):
+        return bool(self.certification_list)
+
+    @property
+    def dose_per_serving(self):
+        amount = self.amount_per_serving.normalize()
+        return f"{amount:f} {self.amount_unit}"
+
+    def clean(self):
+        if self.image and not self.image_alt.strip():
+            raise ValidationError({"image_alt": "Describe the image for readers who cannot see it."})
+
+
+class OfferQuerySet(models.QuerySet):
+    def with_freshness(self, at=None):
+        """Annotate `price_is_fresh`: checked no longer ago than the merchant allows."""
+        at = at or timezone.now()
+        return self.annotate(
+            price_is_fresh=models.ExpressionWrapper(
+                models.Q(price_checked_at__gte=models.Value(at) - models.F("merchant__price_max_age")),
+                output_field=models.BooleanField(),
+            ),
+        )
+
+    def fresh(self, at=None):
+        return self.with_freshness(at).filter(price_is_fresh=True)
+
+    def stale(self, at=None):
+        return self.with_freshness(at).filter(price_is_fresh=False)
+
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class Offer(models.Model):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="offers")
+    merchant = models.ForeignKey(Merchant, on_delete=models.PROTECT, related_name="offers")
+    price = models.DecimalField(max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0"))])
+    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES, default="USD")
+    price_checked_at = models.DateTimeField(
+        "price checked at",
+        default=timezone.now,
+        help_text="When someone last saw this price at the merchant. Readers see it next to the price.",
+    )
+    affiliate_url = models.URLField(
+        "affiliate link",
+        max_length=1000,
+        validators=[HTTPS_URL_VALIDATOR],
+        help_text="The merchant's https:// address with your tracking code.",
+    )
+    in_stock = models.BooleanField(default=True)
+    is_active = models.BooleanField(
+        "shown on the site",
+        default=True,
+        help_text="Untick to hide this offer and disable its link without deleting it.",
+    )
+
+    objects = OfferQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["price"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "merchant"],
+                name="products_offer_one_per_merchant",
+                violation_error_message="This product already has an offer from this merchant.",
+            ),
+            models.CheckConstraint(condition=models.Q(price__gte=0), name="products_offer_price_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.product} at {self.merchant}"
+
+    @property
+    def currency_symbol(self):
+        return CURRENCIES.get(self.currency, f"{self.currency} ")
+
+    @property
+    def price_per_serving(self):
+        servings = self.product.servings_per_container
+        if not servings:
+            return None
+        return (self.price / servings).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+    def clean(self):
+        if self.price_checked_at and self.price_checked_at > timezone.now() + timedelta(minutes=5):
+            raise ValidationError({"price_checked_at": "A price cannot be checked in the future."})
+
+
+def best_offer(offers):
+    """The offer to send a reader to: in stock with a fresh price, cheapest first.
+
+    `offers` come from `Offer.objects.with_freshness()`; stale and out-of-stock
+    offers are only chosen when nothing better exists, and say so when shown.
+    """
+    offers = list(offers)
+    if not offers:
+        return None
+    return min(offers, key=lambda o: (not o.in_stock, not o.price_is_fresh, o.price))

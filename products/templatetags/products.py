@@ -1,0 +1,41 @@
+from django import template
+
+from products.models import best_offer as pick_best_offer
+
+register = template.Library()
+
+
+def _disclosure_due(context):
+    """True the first time a page asks; the disclosure then stands before any link."""
+    request = context.get("request")
+    if request is None:
+        return True
+    if getattr(request, "affiliate_disclosure_shown", False):
+        return False
+    request.affiliate_disclosure_shown = True
+    return True
+
+
+@register.inclusion_tag("products/_affiliate_disclosure.html", takes_context=True)
+def affiliate_disclosure(context):
+    return {"show": _disclosure_due(context)}
+
+
+@register.inclusion_tag("products/_affiliate_link.html", takes_context=True)
+def affiliate_link(context, offer, label="", css_class="button"):
+    return {
+        "offer": offer,
+        "label": label or f"Check price at {offer.merchant.name}",
+        "css_class": css_class,
+        "show_disclosure": _disclosure_due(context),
+    }
+
+
+@register.inclusion_tag("products/_price.html")
+def price_box(offer):
+    return {"offer": offer}
+
+
+@register.filter
+def best_offer(offers):
+    return pick_best_offer(offers)
