@@ -6,6 +6,9 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
+VNU_JAR := $(VENV)/node/node_modules/vnu-jar/build/dist/vnu.jar
+VNU_VERSION := 26.9.27
+
 .PHONY: run serve test lint format bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
@@ -30,7 +33,15 @@ serve: $(STAMP)
 	$(BIN)/python manage.py collectstatic --noinput
 	$(BIN)/gunicorn glutasite.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-2} --access-logfile -
 
-test: $(STAMP)
+# The Nu HTML Checker, for the HTML validity tests (needs npm and Java).
+$(VNU_JAR):
+	@if command -v npm >/dev/null; then \
+		npm install --silent --no-audit --no-fund --prefix $(VENV)/node vnu-jar@$(VNU_VERSION); \
+	else echo "npm is missing: HTML validity tests will be skipped"; fi
+
+test: $(STAMP) $(VNU_JAR)
+	@test -x /usr/bin/chromium || echo "Chromium is missing (apt-get install chromium): browser journeys will be SKIPPED"
+	@command -v java >/dev/null || echo "Java is missing (apt-get install default-jre-headless): HTML validity tests will be SKIPPED"
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
