@@ -1,7 +1,10 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+
+from guides.sitemaps import SITEMAPS
 
 admin.site.site_header = "Glutasite editorial"
 admin.site.site_title = "Glutasite editorial"
@@ -9,6 +12,7 @@ admin.site.index_title = "Guides, evidence and products"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("products/", include("products.urls")),
     path("evidence/", include("evidence.urls")),
     path("", include("guides.urls")),
