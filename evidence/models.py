@@ -1,4 +1,6 @@
 import re
+import unicodedata
+from collections import Counter
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -6,6 +8,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.text import slugify
+
+from glutasite.markdown import render_markdown
 
 PMID_VALIDATOR = RegexValidator(r"^[1-9][0-9]{0,8}$", "A PMID is digits only, such as 7902229.")
 PMCID_VALIDATOR = RegexValidator(r"^PMC[0-9]+$", "A PMCID is PMC followed by digits, such as PMC1234567.")
@@ -20,6 +24,49 @@ def normalise_doi(value):
     return _DOI_PREFIX.sub("", (value or "").strip())
 
 
+def normalise_title(title):
+    """The title as a comparison key: no accents, case, punctuation or extra spaces.
+
+    Two exports of one paper differ in exactly these ways ("Glutamine and the
+    Preservation of Gut Integrity." vs "Glutamine and the preservation of gut
+    integrity"), so de-duplication compares this key with the year.
+    """
+    text = unicodedata.normalize("NFKD", title or "")
+    text = "".join(char for char in text if not unicodedata.combining(char)).casefold()
+    return " ".join(re.sub(r"[^\w]+", " ", text).split())[:500]
+
+
+class EvidenceGrade(models.TextChoices):
+    STRONG = "strong", "Strong evidence"
+    MODERATE = "moderate", "Moderate evidence"
+    LIMITED = "limited", "Limited evidence"
+    INSUFFICIENT = "insufficient", "Insufficient evidence"
+
+    @classmethod
+    def rank(cls, grade):
+        """0 for insufficient up to 3 for strong, so grades can be compared."""
+        return [cls.INSUFFICIENT, cls.LIMITED, cls.MODERATE, cls.STRONG].index(grade)
+
+
+EVIDENCE_GRADE_MEANINGS = {
+    EvidenceGrade.STRONG: "Consistent results from several well-run human trials or a meta-analysis.",
+    EvidenceGrade.MODERATE: "Some good human trials point the same way, but more are needed.",
+    EvidenceGrade.LIMITED: "Small or few human studies; results are promising but uncertain.",
+    EvidenceGrade.INSUFFICIENT: "Mostly animal, lab or anecdotal evidence; effects in people are unproven.",
+}
+
+
+class Topic(models.Model):
+    name = models.CharField(max_length=100, unique=True, help_text="e.g. “Gut barrier”, “IBS”, “Exercise”.")
+    slug = models.SlugField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
 class StudyQuerySet(models.QuerySet):
     def with_identifier(self, *, pmid="", doi=""):
         """Studies that share a PMID or (case-insensitively) a DOI."""
@@ -29,6 +76,9 @@ class StudyQuerySet(models.QuerySet):
         if doi:
             query |= models.Q(doi__iexact=normalise_doi(doi))
         return self.filter(query)
+
+    def retracted(self):
+        return self.filter(retracted=True)
 
 
 class Study(models.Model):
@@ -40,6 +90,12 @@ class Study(models.Model):
         ANIMAL = "animal", "Animal study"
         IN_VITRO = "in_vitro", "In vitro study"
         OTHER = "other", "Review or other"
+
+    class Result(models.TextChoices):
+        BENEFIT = "benefit", "Benefit"
+        NO_EFFECT = "no_effect", "No effect"
+        HARM = "harm", "Harm"
+        MIXED = "mixed", "Mixed"
 
     title = models.CharField(max_length=500)
     slug = models.SlugField(
@@ -93,6 +149,42 @@ class Study(models.Model):
         blank=True,
         help_text="One line in plain words: what the study found.",
     )
+    summary = models.TextField(
+        blank=True,
+        help_text="A few paragraphs for the study's page: what was done and what it means. Markdown allowed.",
+    )
+    summary_html = models.TextField(editable=False, blank=True)
+    population = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Who was studied, e.g. “Adults with IBS-D after a gut infection”.",
+    )
+    dose = models.CharField("dose studied", max_length=200, blank=True, help_text="e.g. “5 g three times a day”.")
+    duration = models.CharField("duration studied", max_length=100, blank=True, help_text="e.g. “8 weeks”.")
+    outcome = models.CharField(
+        "outcome measured",
+        max_length=300,
+        blank=True,
+        help_text="What was measured, e.g. “Lactulose/mannitol ratio (gut permeability)”.",
+    )
+    result = models.CharField(
+        max_length=20,
+        choices=Result.choices,
+        blank=True,
+        help_text="What the study found for its main outcome. Leave empty for reviews that test nothing.",
+    )
+    topics = models.ManyToManyField(Topic, blank=True, related_name="studies")
+    retracted = models.BooleanField(
+        default=False,
+        help_text="Tick when the journal has retracted the paper. Every guide citing it then shows a notice "
+        "and appears under “Cites a retracted study” in the guide list.",
+    )
+    retracted_on = models.DateField("retracted on", null=True, blank=True)
+    retraction_note = models.TextField(
+        blank=True,
+        help_text="Why it was retracted, in a sentence readers will see, e.g. “Data could not be verified.”",
+    )
+    title_key = models.CharField(max_length=500, editable=False, db_index=True, default="")
 
     objects = StudyQuerySet.as_manager()
 
@@ -122,13 +214,18 @@ class Study(models.Model):
                 condition=models.Q(year__gte=1800) & models.Q(year__lte=2100),
                 name="evidence_study_year_range",
             ),
+            models.CheckConstraint(
+                condition=models.Q(retracted=True) | models.Q(retracted_on__isnull=True, retraction_note=""),
+                name="evidence_study_retraction_needs_flag",
+                violation_error_message="A retraction date or note needs the retracted box ticked.",
+            ),
         ]
 
     def __str__(self):
         return f"{self.first_author} ({self.year}) {self.title}"
 
     def save(self, *args, **kwargs):
-        self.normalise_identifiers()
+        self.fill_derived_fields()
         if not self.slug:
             self.slug = self.make_slug()
         super().save(*args, **kwargs)
@@ -140,6 +237,11 @@ class Study(models.Model):
     def first_author(self):
         first = self.authors.split(",")[0].strip()
         return f"{first} et al." if "," in self.authors else first
+
+    @property
+    def authors_sentence(self):
+        """The authors as they open a reference: ending in one full stop, even after “et al.”."""
+        return self.authors if self.authors.endswith(".") else f"{self.authors}."
 
     @property
     def pubmed_url(self):
@@ -164,6 +266,12 @@ class Study(models.Model):
         ]
         return [(label, href) for label, href in links if href]
 
+    def fill_derived_fields(self):
+        """Everything save() works out from what an editor typed; the importer's bulk writes call it too."""
+        self.normalise_identifiers()
+        self.title_key = normalise_title(self.title)
+        self.summary_html = render_markdown(self.summary)
+
     def normalise_identifiers(self):
         self.doi = normalise_doi(self.doi)
         self.pmcid = self.pmcid.strip().upper()
@@ -177,11 +285,194 @@ class Study(models.Model):
     def clean(self):
         if not (self.pmid or self.doi or self.url):
             raise ValidationError("Give a PMID, a DOI or a URL so readers can open the study.")
+        if self.retracted and not self.retracted_on:
+            raise ValidationError({"retracted_on": "Give the date the journal retracted the paper."})
+        if not self.retracted and (self.retracted_on or self.retraction_note.strip()):
+            raise ValidationError({"retracted": "Tick “retracted” or clear the retraction date and note."})
 
-    def make_slug(self):
+    def slug_base(self):
         surname = self.authors.split(",")[0].split()[:-1] or self.authors.split()[:1]
-        base = slugify(f"{' '.join(surname)} {self.year} {' '.join(self.title.split()[:4])}")[:100]
+        return slugify(f"{' '.join(surname)} {self.year} {' '.join(self.title.split()[:4])}")[:100]
+
+    def next_free_slug(self, taken):
+        base = self.slug_base()
         slug, n = base, 2
-        while Study.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+        while slug in taken:
             slug, n = f"{base}-{n}", n + 1
         return slug
+
+    def make_slug(self):
+        taken = set(
+            Study.objects.filter(slug__startswith=self.slug_base()).exclude(pk=self.pk).values_list("slug", flat=True)
+        )
+        return self.next_free_slug(taken)
+
+
+HUMAN_DESIGNS = {
+    Study.Design.META_ANALYSIS,
+    Study.Design.SYSTEMATIC_REVIEW,
+    Study.Design.RCT,
+    Study.Design.OBSERVATIONAL,
+}
+CONTROLLED_DESIGNS = {Study.Design.META_ANALYSIS, Study.Design.SYSTEMATIC_REVIEW, Study.Design.RCT}
+# Strongest design first: the order of rows in a claim's evidence table.
+DESIGN_ORDER = [
+    Study.Design.META_ANALYSIS,
+    Study.Design.SYSTEMATIC_REVIEW,
+    Study.Design.RCT,
+    Study.Design.OBSERVATIONAL,
+    Study.Design.ANIMAL,
+    Study.Design.IN_VITRO,
+    Study.Design.OTHER,
+]
+
+# The rule for editors, shown in the claim admin and copied in the README.
+GRADE_RULE = [
+    "Only the claim's linked studies count, each with its stance; retracted studies are left out.",
+    "Strong: a supporting meta-analysis, or at least two supporting randomised controlled trials (RCTs), "
+    "and no RCT, meta-analysis or systematic review that contradicts the claim.",
+    "Moderate: otherwise, at least one supporting RCT, meta-analysis or systematic review, and more of "
+    "those support the claim than contradict it.",
+    "Limited: otherwise, at least one study in people (RCT, meta-analysis, systematic review or "
+    "observational study) that supports the claim or shows mixed results.",
+    "Insufficient: everything else. Animal studies, in-vitro studies and narrative reviews alone never "
+    "rise above insufficient.",
+    "A reviewer may set a different grade only with a written reason; the claim's page then says the "
+    "grade was set by override.",
+]
+
+
+def propose_grade(evidence):
+    """The grade GRADE_RULE gives to (design, stance) pairs of a claim's non-retracted studies."""
+    supporting = Counter(design for design, stance in evidence if stance == ClaimStudy.Stance.SUPPORTS)
+    contradicting = Counter(design for design, stance in evidence if stance == ClaimStudy.Stance.CONTRADICTS)
+    mixed = Counter(design for design, stance in evidence if stance == ClaimStudy.Stance.MIXED)
+    controlled_for = sum(supporting[design] for design in CONTROLLED_DESIGNS)
+    controlled_against = sum(contradicting[design] for design in CONTROLLED_DESIGNS)
+    if (supporting[Study.Design.META_ANALYSIS] or supporting[Study.Design.RCT] >= 2) and not controlled_against:
+        return EvidenceGrade.STRONG
+    if controlled_for and controlled_for > controlled_against:
+        return EvidenceGrade.MODERATE
+    if any(supporting[design] or mixed[design] for design in HUMAN_DESIGNS):
+        return EvidenceGrade.LIMITED
+    return EvidenceGrade.INSUFFICIENT
+
+
+class Claim(models.Model):
+    statement = models.CharField(
+        max_length=300,
+        unique=True,
+        help_text="One testable sentence, e.g. “L-glutamine reduces intestinal permeability”.",
+    )
+    slug = models.SlugField(max_length=120, unique=True, help_text="The claim's address: /evidence/claims/<slug>/.")
+    summary = models.TextField(
+        blank=True,
+        help_text="What the studies add up to, in plain words, for the claim's page. Markdown allowed.",
+    )
+    summary_html = models.TextField(editable=False, blank=True)
+    grade_override = models.CharField(
+        "override grade",
+        max_length=20,
+        choices=EvidenceGrade.choices,
+        blank=True,
+        help_text="Leave empty to use the grade proposed from the studies. Needs a reason.",
+    )
+    grade_override_reason = models.TextField(
+        "reason for the override",
+        blank=True,
+        help_text="Why the proposed grade is wrong for this claim. Readers see this reason.",
+    )
+    studies = models.ManyToManyField(Study, through="ClaimStudy", related_name="claims")
+
+    class Meta:
+        ordering = ["statement"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(grade_override="") | ~models.Q(grade_override_reason=""),
+                name="evidence_claim_override_needs_reason",
+                violation_error_message="An override grade needs a written reason.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.statement
+
+    def save(self, *args, **kwargs):
+        self.summary_html = render_markdown(self.summary)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("evidence:claim_detail", kwargs={"slug": self.slug})
+
+    @property
+    def evidence(self):
+        """The claim's study links, strongest design and newest first (uses prefetched links)."""
+        links = self.claim_studies.all()
+        return sorted(links, key=lambda link: (DESIGN_ORDER.index(link.study.design), -link.study.year))
+
+    @property
+    def proposed_grade(self):
+        return propose_grade(
+            [(link.study.design, link.stance) for link in self.claim_studies.all() if not link.study.retracted],
+        )
+
+    @property
+    def grade(self):
+        return self.grade_override or self.proposed_grade
+
+    @property
+    def grade_is_override(self):
+        return bool(self.grade_override)
+
+    @property
+    def grade_label(self):
+        return EvidenceGrade(self.grade).label
+
+    @property
+    def grade_meaning(self):
+        return EVIDENCE_GRADE_MEANINGS[self.grade]
+
+    @property
+    def proposed_grade_label(self):
+        return EvidenceGrade(self.proposed_grade).label
+
+    def clean(self):
+        if self.grade_override and not self.grade_override_reason.strip():
+            raise ValidationError({"grade_override_reason": "Write why the proposed grade is overridden."})
+        if self.grade_override_reason.strip() and not self.grade_override:
+            raise ValidationError({"grade_override": "Choose the override grade, or clear the reason."})
+
+
+class ClaimStudy(models.Model):
+    class Stance(models.TextChoices):
+        SUPPORTS = "supports", "Supports"
+        CONTRADICTS = "contradicts", "Contradicts"
+        MIXED = "mixed", "Mixed"
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="claim_studies")
+    study = models.ForeignKey(Study, on_delete=models.PROTECT, related_name="claim_links")
+    stance = models.CharField(
+        max_length=20,
+        choices=Stance.choices,
+        help_text="Does this study support the claim, contradict it, or show mixed results?",
+    )
+    note = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Optional: what this study shows for this claim, if its one-line finding is not enough.",
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = "study for this claim"
+        verbose_name_plural = "studies for this claim"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim", "study"],
+                name="evidence_claimstudy_unique_study",
+                violation_error_message="This study is already linked to this claim.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.study} ({self.get_stance_display().lower()})"

@@ -1,6 +1,6 @@
 import factory
 
-from evidence.models import Study
+from evidence.models import Claim, ClaimStudy, Study, Topic
 
 
 class StudyFactory(factory.django.DjangoModelFactory):
@@ -17,3 +17,36 @@ class StudyFactory(factory.django.DjangoModelFactory):
     design = Study.Design.RCT
     participants = 60
     finding = "Glutamine reduced permeability compared with placebo."
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+
+    name = factory.Sequence(lambda n: f"Topic {n}")
+    slug = factory.Sequence(lambda n: f"topic-{n}")
+
+
+class ClaimFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Claim
+
+    statement = factory.Sequence(lambda n: f"L-glutamine improves outcome {n}")
+    slug = factory.Sequence(lambda n: f"claim-{n}")
+
+
+class ClaimStudyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ClaimStudy
+
+    claim = factory.SubFactory(ClaimFactory)
+    study = factory.SubFactory(StudyFactory)
+    stance = ClaimStudy.Stance.SUPPORTS
+
+
+def claim_with(*evidence, **fields):
+    """A claim linked to new studies, one per (design, stance) pair."""
+    claim = ClaimFactory(**fields)
+    for design, stance in evidence:
+        ClaimStudyFactory(claim=claim, study=StudyFactory(design=design), stance=stance)
+    return claim
