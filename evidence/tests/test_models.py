@@ -103,3 +103,33 @@ def test_slug_is_made_from_first_author_year_and_title():
 def test_with_identifier_matches_doi_case_insensitively():
     study = StudyFactory(doi="10.1136/GUTJNL-2017-315136")
     assert list(Study.objects.with_identifier(doi="https://doi.org/10.1136/gutjnl-2017-315136")) == [study]
+
+
+def test_retracted_study_needs_the_retraction_date():
+    with pytest.raises(ValidationError) as error:
+        build(retracted=True).full_clean()
+    assert error.value.message_dict == {"retracted_on": ["Give the date the journal retracted the paper."]}
+
+
+def test_retraction_note_without_the_flag_is_refused():
+    with pytest.raises(ValidationError, match="Tick “retracted”"):
+        build(retraction_note="Data fabricated.").full_clean()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        build(retraction_note="Data fabricated.").save()
+
+
+def test_summary_is_stored_as_safe_html():
+    study = build(summary='**Small** trial <script>alert("x")</script>')
+    study.save()
+    assert study.summary_html == '<p><strong>Small</strong> trial &lt;script&gt;alert("x")&lt;/script&gt;</p>\n'
+
+
+def test_title_key_ignores_case_accents_and_punctuation():
+    study = build(title="Glutamine and the Préservation of Gut Integrity.")
+    study.save()
+    assert study.title_key == "glutamine and the preservation of gut integrity"
+
+
+def test_authors_sentence_ends_in_one_full_stop():
+    assert build(authors="Zhou Q, Verne ML, et al.").authors_sentence == "Zhou Q, Verne ML, et al."
+    assert build(authors="Kim MH, Kim H").authors_sentence == "Kim MH, Kim H."
