@@ -3,8 +3,10 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.generic import TemplateView
 
 from guides.sitemaps import SITEMAPS
+from products.views import affiliate_redirect
 
 admin.site.site_header = "Glutasite editorial"
 admin.site.site_title = "Glutasite editorial"
@@ -13,6 +15,8 @@ admin.site.index_title = "Guides, evidence and products"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots_txt"),
+    path("go/<slug:token>/", affiliate_redirect, name="affiliate_redirect"),
     path("products/", include("products.urls")),
     path("evidence/", include("evidence.urls")),
     path("", include("guides.urls")),

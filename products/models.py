@@ -1,6 +1,8 @@
+import secrets
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, URLValidator
 from django.db import models
@@ -166,6 +168,11 @@ class OfferQuerySet(models.QuerySet):
         return self.filter(is_active=True)
 
 
+def new_offer_token():
+    """The unguessable part of an offer's /go/ address."""
+    return secrets.token_urlsafe(16)
+
+
 class Offer(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="offers")
     merchant = models.ForeignKey(Merchant, on_delete=models.PROTECT, related_name="offers")
@@ -188,6 +195,13 @@ class Offer(models.Model):
         default=True,
         help_text="Untick to hide this offer and disable its link without deleting it.",
     )
+    token = models.CharField(
+        max_length=32,
+        unique=True,
+        default=new_offer_token,
+        editable=False,
+        help_text="Readers reach the shop through /go/<token>/, which counts the click.",
+    )
 
     objects = OfferQuerySet.as_manager()
 
@@ -204,6 +218,11 @@ class Offer(models.Model):
 
     def __str__(self):
         return f"{self.product} at {self.merchant}"
+
+    @property
+    def redirect_url(self):
+        """Our /go/ address for this offer: every affiliate link on the site points here."""
+        return reverse("affiliate_redirect", kwargs={"token": self.token})
 
     @property
     def currency_symbol(self):
@@ -231,3 +250,76 @@ def best_offer(offers):
     if not offers:
         return None
     return min(offers, key=lambda o: (not o.in_stock, not o.price_is_fresh, o.price))
+
+
+class PriceHistoryQuerySet(models.QuerySet):
+    def record(self, offers, *, source, user=None):
+        """Write the current price of each offer; the importer's bulk writes and the admin both call this."""
+        return self.bulk_create(
+            [
+                PriceHistory(
+                    offer=offer,
+                    price=offer.price,
+                    currency=offer.currency,
+                    checked_at=offer.price_checked_at,
+                    source=source,
+                    changed_by=user,
+                )
+                for offer in offers
+            ],
+            batch_size=1000,
+        )
+
+
+class PriceHistory(models.Model):
+    class Source(models.TextChoices):
+        IMPORT = "import", "Spreadsheet import"
+        ADMIN = "admin", "Edited in the admin"
+
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="price_history")
+    price = models.DecimalField(max_digits=10, decimal_places=2)
+    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
+    checked_at = models.DateTimeField("price checked at")
+    source = models.CharField(max_length=10, choices=Source.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty for imports run from the command line.",
+    )
+
+    objects = PriceHistoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["offer", "checked_at"]
+        verbose_name_plural = "price history"
+        indexes = [models.Index(fields=["offer", "checked_at"], name="products_pricehistory_offer_at")]
+
+    def __str__(self):
+        return f"{self.offer}: {self.currency} {self.price} on {self.checked_at:%Y-%m-%d %H:%M}"
+
+
+class AffiliateClick(models.Model):
+    """One reader following an affiliate link. No IP address or user agent is kept."""
+
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="clicks")
+    clicked_at = models.DateTimeField(default=timezone.now)
+    referrer_path = models.CharField(
+        "from page",
+        max_length=300,
+        blank=True,
+        help_text="The page of ours the reader clicked on, when it could be told.",
+    )
+    guide_slug = models.SlugField("from guide", max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-clicked_at"]
+        indexes = [
+            models.Index(fields=["clicked_at", "offer"], name="products_click_at_offer"),
+            models.Index(fields=["clicked_at", "guide_slug"], name="products_click_at_guide"),
+        ]
+
+    def __str__(self):
+        return f"{self.offer} at {self.clicked_at:%Y-%m-%d %H:%M}"

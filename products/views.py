@@ -1,15 +1,88 @@
-from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, render
+import re
+from urllib.parse import urlsplit
 
-from .models import Offer, Product
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import Resolver404, resolve
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+from django.views.defaults import page_not_found
+
+from .models import AffiliateClick, Offer, PriceHistory, Product
+
+# Crawlers, link unfurlers and scripts follow links without a reader behind them.
+BOT_USER_AGENT = re.compile(
+    r"bot|crawl|spider|slurp|fetch|preview|facebookexternalhit|embedly|headless|lighthouse|"
+    r"curl|wget|python-requests|httpclient|http-client|java/|go-http|monitor",
+    re.IGNORECASE,
+)
+GUIDE_VIEW_NAME = "guides:guide_detail"
 
 
 def product_detail(request, slug):
-    offers = Offer.objects.active().select_related("merchant").with_freshness().order_by("price")
+    history = PriceHistory.objects.order_by("checked_at")
+    offers = (
+        Offer.objects.active()
+        .select_related("merchant")
+        .with_freshness()
+        .prefetch_related(Prefetch("price_history", queryset=history))
+        .order_by("price")
+    )
     product = get_object_or_404(
         Product.objects.select_related("brand").prefetch_related(
             Prefetch("offers", queryset=offers, to_attr="active_offers"),
+            # The reverse side of guides' rankings: products import nothing from guides.
+            "rankings__guide",
         ),
         slug=slug,
     )
-    return render(request, "products/product_detail.html", {"product": product})
+    rankings = [ranking for ranking in product.rankings.all() if ranking.guide.is_published]
+    return render(request, "products/product_detail.html", {"product": product, "rankings": rankings})
+
+
+def is_bot(request):
+    user_agent = request.headers.get("User-Agent", "")
+    prefetch = request.headers.get("Sec-Purpose", "") or request.headers.get("Purpose", "")
+    return not user_agent or bool(BOT_USER_AGENT.search(user_agent)) or "prefetch" in prefetch
+
+
+def referring_page(request):
+    """The path of our own page the reader came from, and its guide's slug: only a path that resolves
+    to one of our pages is kept, whatever the `from` parameter or Referer header says."""
+    candidates = [request.GET.get("from", "")]
+    referer = urlsplit(request.headers.get("Referer", ""))
+    if referer.netloc == request.get_host():
+        candidates.append(referer.path)
+    for candidate in candidates:
+        parts = urlsplit(candidate)
+        if parts.scheme or parts.netloc or not parts.path.startswith("/") or len(parts.path) > 300:
+            continue
+        try:
+            match = resolve(parts.path)
+        except Resolver404:
+            continue
+        if match.namespace == "admin" or match.url_name == "affiliate_redirect":
+            continue
+        guide_slug = match.kwargs.get("slug", "") if match.view_name == GUIDE_VIEW_NAME else ""
+        return parts.path, guide_slug
+    return "", ""
+
+
+@never_cache
+@require_safe
+def affiliate_redirect(request, token):
+    """Send the reader on to the offer's stored affiliate link, counting the click.
+
+    The target is only ever the stored URL, never anything from the request.
+    """
+    offer = Offer.objects.active().filter(token=token).only("pk", "affiliate_url").first()
+    if offer is None:
+        response = page_not_found(request, Http404("No such offer"))
+    else:
+        if request.method == "GET" and not is_bot(request):
+            path, guide_slug = referring_page(request)
+            AffiliateClick.objects.create(offer=offer, referrer_path=path, guide_slug=guide_slug)
+        response = HttpResponseRedirect(offer.affiliate_url)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response

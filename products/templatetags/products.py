@@ -1,5 +1,8 @@
+from urllib.parse import urlencode
+
 from django import template
 
+from products.charts import price_history_charts
 from products.models import best_offer as pick_best_offer
 
 register = template.Library()
@@ -23,8 +26,13 @@ def affiliate_disclosure(context):
 
 @register.inclusion_tag("products/_affiliate_link.html", takes_context=True)
 def affiliate_link(context, offer, label="", css_class="button"):
+    """Every affiliate link on the site: through /go/ (which counts the click), after the disclosure."""
+    request = context.get("request")
+    href = offer.redirect_url
+    if request is not None:
+        href += "?" + urlencode({"from": request.path})
     return {
-        "offer": offer,
+        "href": href,
         "label": label or f"Check price at {offer.merchant.name}",
         "css_class": css_class,
         "show_disclosure": _disclosure_due(context),
@@ -34,6 +42,11 @@ def affiliate_link(context, offer, label="", css_class="button"):
 @register.inclusion_tag("products/_price.html")
 def price_box(offer):
     return {"offer": offer}
+
+
+@register.inclusion_tag("products/_price_history_chart.html")
+def price_history_chart(offers):
+    return {"charts": price_history_charts(offers)}
 
 
 @register.filter

@@ -1,0 +1,64 @@
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from products.importing import ImportFileError, format_for_filename, import_offers, read_dataset
+
+# Files shorter than this finish before a progress bar would tell anyone anything.
+PROGRESS_FROM_ROWS = 1000
+BAR_WIDTH = 30
+
+
+class Command(BaseCommand):
+    help = (
+        "Import products and offers from a CSV, XLSX or ODS spreadsheet, one row per offer: "
+        "the same checks and the same all-or-nothing rule as the admin import."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="The spreadsheet: .csv, .xlsx or .ods.")
+        parser.add_argument("--dry-run", action="store_true", help="Check the file and report; write nothing.")
+        parser.add_argument("--user", help="Username recorded in the price history as the one who imported.")
+
+    def handle(self, *args, file, dry_run, user, verbosity, **options):
+        path = Path(file)
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
+        importer = None
+        if user:
+            try:
+                importer = get_user_model().objects.get_by_natural_key(user)
+            except get_user_model().DoesNotExist:
+                raise CommandError(f"There is no user “{user}”.") from None
+        try:
+            dataset = read_dataset(data, format_for_filename(path.name))
+        except ImportFileError as error:
+            raise CommandError(str(error)) from None
+
+        progress = self.progress_bar if verbosity > 0 and len(dataset) >= PROGRESS_FROM_ROWS else None
+        report = import_offers(dataset, dry_run=dry_run, user=importer, progress=progress)
+
+        for note in report.notes:
+            self.stderr.write(note, self.style.WARNING)
+        for problem in report.problems:
+            self.stderr.write(str(problem), self.style.ERROR)
+        counts = report.counts
+        self.stdout.write(
+            f"created {counts['new']}, updated {counts['updated']}, unchanged {counts['unchanged']}, "
+            f"errors {len(report.problems)}",
+        )
+        if not report.ok:
+            raise CommandError(report.summary)
+        if dry_run:
+            self.stdout.write(f"Dry run, nothing was written. Importing would give: {report.summary}")
+        else:
+            self.stdout.write(self.style.SUCCESS(f"Imported: {report.summary}"))
+
+    def progress_bar(self, done, total):
+        filled = BAR_WIDTH * done // max(total, 1)
+        ending = "\n" if done >= total else ""
+        self.stderr.write(f"\r[{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {done:,}/{total:,} rows", ending=ending)
+        self.stderr.flush()
