@@ -6,9 +6,11 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from evidence.models import Study
+from evidence.models import EVIDENCE_GRADE_MEANINGS, EvidenceGrade, Study
 from glutasite.markdown import render_markdown
 from products.models import Product
+
+from . import citations
 
 
 class MarkdownModel(models.Model):
@@ -24,23 +26,53 @@ class MarkdownModel(models.Model):
 
     def save(self, *args, **kwargs):
         for source, target in self.markdown_fields.items():
-            setattr(self, target, render_markdown(getattr(self, source)))
+            setattr(self, target, self.render_html(getattr(self, source)))
         super().save(*args, **kwargs)
 
-
-class EvidenceGrade(models.TextChoices):
-    STRONG = "strong", "Strong evidence"
-    MODERATE = "moderate", "Moderate evidence"
-    LIMITED = "limited", "Limited evidence"
-    INSUFFICIENT = "insufficient", "Insufficient evidence"
+    def render_html(self, text):
+        return render_markdown(text)
 
 
-EVIDENCE_GRADE_MEANINGS = {
-    EvidenceGrade.STRONG: "Consistent results from several well-run human trials or a meta-analysis.",
-    EvidenceGrade.MODERATE: "Some good human trials point the same way, but more are needed.",
-    EvidenceGrade.LIMITED: "Small or few human studies; results are promising but uncertain.",
-    EvidenceGrade.INSUFFICIENT: "Mostly animal, lab or anecdotal evidence; effects in people are unproven.",
-}
+class CitingMarkdownModel(MarkdownModel):
+    """Guide text whose citation markers ([@pmid:…], [@doi:…], [@slug]) link to studies.
+
+    Every study a marker cites gets a row in the guide's references, so the
+    study cannot be deleted while cited and its page lists the guide.
+    """
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self._cited_studies = []
+        super().save(*args, **kwargs)
+        if self._cited_studies:
+            Citation.objects.bulk_create(
+                [Citation(guide_id=self.citing_guide_id, study=study) for study in self._cited_studies],
+                ignore_conflicts=True,
+            )
+
+    @property
+    def citing_guide_id(self):
+        return self.guide_id
+
+    def render_html(self, text):
+        html, studies = citations.link_markers(super().render_html(text))
+        self._cited_studies.extend(studies)
+        return html
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        for source in self.markdown_fields:
+            missing = citations.unresolved_markers(render_markdown(getattr(self, source)))
+            if missing:
+                errors[source] = (
+                    f"No study in the evidence library matches {', '.join(missing)}. Cite a study by "
+                    "[@pmid:…], [@doi:…] or its slug, and add the study to the library first."
+                )
+        if errors:
+            raise ValidationError(errors)
 
 
 class SiteSettings(MarkdownModel):
@@ -145,13 +177,20 @@ class GuideQuerySet(models.QuerySet):
         at = at or timezone.now()
         return self.filter(status=Guide.Status.PUBLISHED, published_at__lte=at)
 
+    def citing_retracted(self):
+        """Guides whose references or key-benefit claims include a retracted study: they need review."""
+        return self.filter(
+            models.Q(pk__in=Citation.objects.filter(study__retracted=True).values("guide"))
+            | models.Q(pk__in=KeyBenefit.objects.filter(claim__claim_studies__study__retracted=True).values("guide")),
+        )
+
     def visible_to(self, user, at=None):
         if user.is_authenticated and user.has_perm("guides.view_guide"):
             return self.all()
         return self.published(at)
 
 
-class Guide(MarkdownModel):
+class Guide(CitingMarkdownModel):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
@@ -162,7 +201,13 @@ class Guide(MarkdownModel):
     evidence_grade = models.CharField(
         max_length=20,
         choices=EvidenceGrade.choices,
-        help_text="How strong the research is for the main use. Readers see the grade and its meaning.",
+        help_text="How strong the research is for the main use. Readers see the grade and its meaning. "
+        "It cannot be higher than the best grade of the key benefits' claims unless you give a reason below.",
+    )
+    grade_override_reason = models.TextField(
+        "reason for a grade above the claims",
+        blank=True,
+        help_text="Only when the guide's grade is higher than its best key-benefit claim: say why. Readers see it.",
     )
     reviewer = models.ForeignKey(
         Reviewer,
@@ -210,8 +255,59 @@ class Guide(MarkdownModel):
         return reverse("guides:guide_detail", kwargs={"slug": self.slug})
 
     @property
+    def citing_guide_id(self):
+        return self.pk
+
+    @property
     def grade_meaning(self):
         return EVIDENCE_GRADE_MEANINGS.get(self.evidence_grade, "")
+
+    def text_in_page_order(self):
+        """(object, HTML field) for every piece of the guide's text, in the order the page shows them."""
+        yield self, "intro_html"
+        for related, html_field in [
+            ("key_benefits", "text_html"),
+            ("ranked_products", "verdict_html"),
+            ("sections", "body_html"),
+            ("complaints", "answer_html"),
+            ("safety_warnings", "text_html"),
+        ]:
+            for part in getattr(self, related).all():
+                yield part, html_field
+        yield self, "expert_take_html"
+        for faq in self.faqs.all():
+            yield faq, "answer_html"
+
+    def add_cited_studies(self):
+        """Make sure every study the stored text cites is in the guide's references."""
+        ids = {
+            pk
+            for part, html_field in self.text_in_page_order()
+            for pk in citations.cited_study_ids(getattr(part, html_field))
+        }
+        existing = Study.objects.filter(pk__in=ids).values_list("pk", flat=True)
+        Citation.objects.bulk_create([Citation(guide=self, study_id=pk) for pk in existing], ignore_conflicts=True)
+
+    def grade_exceeds(self, claims):
+        """True when the guide's grade is above the best grade of `claims`."""
+        if self.evidence_grade not in EvidenceGrade.values:
+            return False  # the form reports a missing grade itself
+        best = max((claim.grade for claim in claims), key=EvidenceGrade.rank, default=EvidenceGrade.INSUFFICIENT)
+        return EvidenceGrade.rank(self.evidence_grade) > EvidenceGrade.rank(best)
+
+    def check_grade_against(self, claims):
+        """Refuse a grade above the key-benefit claims' best grade unless a reason is given.
+
+        The admin calls this with the claims being saved; the guide's own
+        clean() cannot, as it runs before the key benefits are saved.
+        """
+        if self.grade_exceeds(claims) and not self.grade_override_reason.strip():
+            best = max((claim.grade for claim in claims), key=EvidenceGrade.rank, default=EvidenceGrade.INSUFFICIENT)
+            raise ValidationError(
+                f"The guide's grade ({EvidenceGrade(self.evidence_grade).label}) is higher than its best key-benefit "
+                f"claim ({EvidenceGrade(best).label}). Lower the grade, or write a reason for a grade above the "
+                "claims.",
+            )
 
     @property
     def is_published(self):
@@ -222,6 +318,7 @@ class Guide(MarkdownModel):
         )
 
     def clean(self):
+        super().clean()
         if self.updated_at and self.published_at and self.updated_at < self.published_at:
             raise ValidationError({"updated_at": "A guide cannot be updated before it was published."})
 
@@ -236,9 +333,16 @@ class GuidePart(models.Model):
         ordering = ["order", "pk"]
 
 
-class KeyBenefit(GuidePart, MarkdownModel):
+class KeyBenefit(GuidePart, CitingMarkdownModel):
     guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="key_benefits")
     title = models.CharField(max_length=200, help_text="The benefit in a few words, e.g. “Supports gut lining”.")
+    claim = models.ForeignKey(
+        "evidence.Claim",
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="key_benefits",
+        help_text="The research claim behind this benefit. Readers see its grade and its studies as citations.",
+    )
     text = models.TextField(blank=True, help_text="One or two sentences. Markdown allowed.")
     text_html = models.TextField(editable=False, blank=True)
 
@@ -254,7 +358,7 @@ class KeyBenefit(GuidePart, MarkdownModel):
 SCORE_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("10"))]
 
 
-class RankedProduct(MarkdownModel):
+class RankedProduct(CitingMarkdownModel):
     guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="ranked_products")
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="rankings")
     rank = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)], help_text="1 is the top pick.")
@@ -298,7 +402,7 @@ class RankedProduct(MarkdownModel):
         return (total / 3).quantize(Decimal("0.1"))
 
 
-class Section(GuidePart, MarkdownModel):
+class Section(GuidePart, CitingMarkdownModel):
     guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="sections")
     heading = models.CharField(max_length=200, help_text="e.g. “How it works”, “What to look for”, “Dosage”.")
     body = models.TextField(help_text="Markdown allowed. Headings you add start one level below this heading.")
@@ -313,7 +417,7 @@ class Section(GuidePart, MarkdownModel):
         return self.heading
 
 
-class Complaint(GuidePart, MarkdownModel):
+class Complaint(GuidePart, CitingMarkdownModel):
     guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="complaints")
     complaint = models.CharField(max_length=300, help_text="What customers say, in their words.")
     answer = models.TextField(help_text="What the evidence or the reviewer says about it. Markdown allowed.")
@@ -328,7 +432,7 @@ class Complaint(GuidePart, MarkdownModel):
         return self.complaint
 
 
-class SafetyWarning(GuidePart, MarkdownModel):
+class SafetyWarning(GuidePart, CitingMarkdownModel):
     class Severity(models.TextChoices):
         CRITICAL = "critical", "Critical"
         CAUTION = "caution", "Caution"
@@ -353,7 +457,7 @@ class SafetyWarning(GuidePart, MarkdownModel):
         return f"{self.get_severity_display()}: {self.text[:60]}"
 
 
-class FAQ(GuidePart, MarkdownModel):
+class FAQ(GuidePart, CitingMarkdownModel):
     guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="faqs")
     question = models.CharField(max_length=300)
     answer = models.TextField(help_text="Markdown allowed.")

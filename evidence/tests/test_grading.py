@@ -1,8 +1,11 @@
+import re
+from pathlib import Path
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from evidence.models import ClaimStudy, EvidenceGrade, Study, propose_grade
+from evidence.models import GRADE_RULE, ClaimStudy, EvidenceGrade, Study, propose_grade
 from evidence.tests.factories import ClaimFactory, ClaimStudyFactory, StudyFactory, claim_with
 
 pytestmark = pytest.mark.django_db
@@ -97,3 +100,9 @@ def test_evidence_lists_strongest_designs_first_then_newest():
         (RCT, 2001),
         (ANIMAL, 2020),
     ]
+
+
+def test_readme_documents_the_rule_editors_see_in_the_admin():
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    for rule in GRADE_RULE:
+        assert re.sub(r"^(Strong|Moderate|Limited|Insufficient):", r"**\1**:", rule) in readme

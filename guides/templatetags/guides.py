@@ -1,5 +1,7 @@
 from django import template
 
+from guides.citations import MARKER
+
 register = template.Library()
 
 
@@ -14,8 +16,15 @@ def reviewer_byline(reviewer):
 
 
 @register.inclusion_tag("guides/_reference_list.html")
-def reference_list(citations):
-    return {"citations": citations}
+def reference_list(references):
+    """The numbered references from guides.citations.ReferenceList, with links back to the text."""
+    return {"references": references}
+
+
+@register.filter
+def without_citation_markers(text):
+    """Editor text for places that show it raw (a meta description), minus [@…] markers."""
+    return " ".join(MARKER.sub("", text or "").split())
 
 
 @register.inclusion_tag("guides/_guide_dates.html")

@@ -1,7 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from evidence.tests.factories import StudyFactory
+from evidence.models import ClaimStudy, Study
+from evidence.tests.factories import StudyFactory, claim_with
 from guides.models import Guide
 from guides.tests.factories import CategoryFactory, GuideFactory, RankedProductFactory, ReviewerFactory
 from products.tests.factories import OfferFactory, ProductFactory
@@ -68,10 +69,12 @@ def test_guide_change_page_loads_with_all_inlines(editor_client):
 def test_editor_adds_guide_with_parts_through_the_admin(editor_client):
     product = ProductFactory()
     study = StudyFactory()
+    claim = claim_with((Study.Design.RCT, ClaimStudy.Stance.SUPPORTS))  # moderate, as the guide
     data = guide_form() | management_forms(key_benefits=1, ranked_products=1, faqs=1, citations=1)
     data |= {
         "key_benefits-0-order": "0",
         "key_benefits-0-title": "Falls asleep faster",
+        "key_benefits-0-claim": str(claim.pk),
         "key_benefits-0-text": "About ten minutes sooner.",
         "ranked_products-0-rank": "1",
         "ranked_products-0-product": str(product.pk),
@@ -91,6 +94,7 @@ def test_editor_adds_guide_with_parts_through_the_admin(editor_client):
     guide = Guide.objects.get(slug="magnesium-for-sleep")
     assert guide.intro_html == "<p>Magnesium helps some people fall asleep.</p>\n"
     assert guide.key_benefits.get().title == "Falls asleep faster"
+    assert guide.key_benefits.get().claim == claim
     assert guide.ranked_products.get().product == product
     assert guide.faqs.get().answer_html == "<p>An hour before bed.</p>\n"
     assert guide.citations.get().study == study
