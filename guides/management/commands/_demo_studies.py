@@ -2,7 +2,9 @@
 
 Bibliographic fields were checked against public pages (PubMed, PubMed
 mirrors, publisher and repository pages). Identifiers that could not be
-confirmed are left as empty strings on purpose. Findings are paraphrased.
+confirmed are left as empty strings on purpose. Findings are paraphrased;
+population, dose, duration, outcome and result restate the finding and are
+left out where it does not say.
 """
 
 STUDIES = [
@@ -20,6 +22,12 @@ STUDIES = [
         "design": "rct",
         "participants": 20,
         "finding": "Adding a glutamine dipeptide to IV feeding kept gut permeability and villus height stable over two weeks, while both worsened on standard IV feeding.",
+        "population": "Patients receiving intravenous (parenteral) nutrition",
+        "dose": "Glutamine dipeptide added to IV feeding",
+        "duration": "2 weeks",
+        "outcome": "Intestinal permeability and villus height",
+        "result": "benefit",
+        "topics": ["Gut barrier", "Clinical nutrition"],
     },
     {
         "title": "Randomised placebo-controlled trial of dietary glutamine supplements for postinfectious irritable bowel syndrome",
@@ -32,6 +40,12 @@ STUDIES = [
         "design": "rct",
         "participants": 106,
         "finding": "In people with diarrhoea-type IBS and a leaky gut after an infection, 15 g/day of glutamine for 8 weeks cut symptom scores and normalised permeability far more than placebo.",
+        "population": "Adults with diarrhoea-predominant IBS and raised gut permeability after an enteric infection",
+        "dose": "15 g a day",
+        "duration": "8 weeks",
+        "outcome": "IBS symptom score and intestinal permeability",
+        "result": "benefit",
+        "topics": ["Gut barrier", "IBS"],
     },
     {
         "title": "The Roles of Glutamine in the Intestine and Its Implication in Intestinal Diseases",
@@ -44,6 +58,7 @@ STUDIES = [
         "design": "other",
         "participants": None,
         "finding": "Narrative review: glutamine fuels gut cells, supports tight junctions and dampens inflammation; evidence for supplements in gut diseases is promising but mixed.",
+        "topics": ["Gut barrier"],
     },
     {
         "title": "Glutamine and the regulation of intestinal permeability: from bench to bedside",
@@ -56,6 +71,7 @@ STUDIES = [
         "design": "other",
         "participants": None,
         "finding": "Review: lab and animal work shows glutamine helps the gut barrier, but the authors say more human trials are needed before routine clinical use.",
+        "topics": ["Gut barrier"],
     },
     {
         "title": "Effect of long-term oral glutamine supplements on small intestinal permeability in patients with Crohn's disease",
@@ -68,6 +84,12 @@ STUDIES = [
         "design": "rct",
         "participants": 14,
         "finding": "In a small 4-week trial, 21 g/day of oral glutamine did not improve leaky-gut measures or disease activity in Crohn's patients compared with a glycine placebo.",
+        "population": "Patients with Crohn's disease",
+        "dose": "21 g a day by mouth (glycine placebo)",
+        "duration": "4 weeks",
+        "outcome": "Small intestinal permeability and disease activity",
+        "result": "no_effect",
+        "topics": ["Gut barrier", "Crohn's disease"],
     },
     {
         "title": "Glutamine supplementation reduces markers of intestinal permeability during running in the heat in a dose-dependent manner",
@@ -80,6 +102,12 @@ STUDIES = [
         "design": "rct",
         "participants": 10,
         "finding": "Taking glutamine 2 hours before a hot 60-minute run lowered a gut-permeability marker versus placebo, with the largest dose working best; gut symptoms did not change.",
+        "population": "Adults running for 60 minutes in the heat",
+        "dose": "Single doses of different sizes, 2 hours before the run",
+        "duration": "One exercise session",
+        "outcome": "Gut-permeability marker and gut symptoms",
+        "result": "benefit",
+        "topics": ["Gut barrier", "Exercise"],
     },
     {
         "title": "Glutamine and whey protein improve intestinal permeability and morphology in patients with Crohn's disease: a randomized controlled trial",
@@ -92,6 +120,12 @@ STUDIES = [
         "design": "rct",
         "participants": 30,
         "finding": "In Crohn's patients in remission, gut permeability and lining structure improved over 2 months with either glutamine or whey protein; glutamine did no better than whey.",
+        "population": "Patients with Crohn's disease in remission",
+        "dose": "Oral glutamine, compared with whey protein",
+        "duration": "2 months",
+        "outcome": "Intestinal permeability and mucosal structure",
+        "result": "mixed",
+        "topics": ["Gut barrier", "Crohn's disease"],
     },
     {
         "title": "A randomized trial of glutamine and antioxidants in critically ill patients",
@@ -104,6 +138,11 @@ STUDIES = [
         "design": "rct",
         "participants": 1223,
         "finding": "Early high-dose glutamine in ICU patients with multiple organ failure did not help and was linked to higher death rates; antioxidants had no effect.",
+        "population": "Critically ill adults with multiple organ failure",
+        "dose": "Early high-dose glutamine, with or without antioxidants",
+        "outcome": "Mortality",
+        "result": "harm",
+        "topics": ["Critical care"],
     },
     {
         # PMID and PMCID not confirmed by search; only the DOI was confirmed.
@@ -117,6 +156,7 @@ STUDIES = [
         "design": "other",
         "participants": None,
         "finding": "Review of how glutamine helps keep the tight junctions between gut lining cells sealed, mostly based on cell and animal studies.",
+        "topics": ["Gut barrier"],
     },
     {
         "title": "Does glutamine-enriched parenteral nutrition really affect intestinal morphology and gut permeability?",
@@ -129,5 +169,11 @@ STUDIES = [
         "design": "rct",
         "participants": 23,
         "finding": "In malnourished patients, adding glutamine to IV feeding for 8-10 days did not change gut permeability or the structure of the gut lining compared with a control solution.",
+        "population": "Malnourished patients on IV feeding",
+        "dose": "Glutamine added to IV feeding, compared with a control solution",
+        "duration": "8–10 days",
+        "outcome": "Intestinal permeability and mucosal structure",
+        "result": "no_effect",
+        "topics": ["Gut barrier", "Clinical nutrition"],
     },
 ]

@@ -12,8 +12,9 @@ from decimal import Decimal
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
-from evidence.models import Study
+from evidence.models import Claim, ClaimStudy, Study, Topic
 from guides.models import (
     FAQ,
     Category,
@@ -96,11 +97,69 @@ PRODUCTS = [
     },
 ]
 
+SUPPORTS, CONTRADICTS, MIXED = ClaimStudy.Stance.SUPPORTS, ClaimStudy.Stance.CONTRADICTS, ClaimStudy.Stance.MIXED
+
+# Each claim's studies are named by PMID, or by DOI where the PMID is unconfirmed.
+CLAIMS = [
+    {
+        "slug": "glutamine-fuels-the-gut-lining",
+        "statement": "Glutamine is a main fuel of the cells lining the small intestine",
+        "summary": "Both reviews describe the cells lining the small intestine using glutamine as a main fuel.",
+        "evidence": [("28498331", SUPPORTS), ("10.2174/1875044301205010047", SUPPORTS)],
+        "override": (
+            "moderate",
+            "This is long-established physiology that both reviews summarise. The grading rule cannot count "
+            "reviews, so on its own it proposes insufficient evidence.",
+        ),
+    },
+    {
+        "slug": "glutamine-reduces-intestinal-permeability",
+        "statement": "L-glutamine reduces intestinal permeability",
+        "summary": "Trials in IV feeding, post-infectious IBS and exercise found less permeability with glutamine; "
+        "trials in Crohn's disease and in malnourished patients found no difference.",
+        "evidence": [
+            ("8098788", SUPPORTS),
+            ("30108163", SUPPORTS),
+            ("29058112", SUPPORTS),
+            ("22038507", MIXED),
+            ("9888411", CONTRADICTS),
+            ("15380916", CONTRADICTS),
+            ("27749689", MIXED),
+        ],
+    },
+    {
+        "slug": "glutamine-limits-gut-permeability-in-exercise-heat",
+        "statement": "Glutamine taken before exercise in the heat limits the rise in gut permeability",
+        "evidence": [("29058112", SUPPORTS)],
+    },
+    {
+        "slug": "glutamine-eases-post-infectious-ibs",
+        "statement": "Glutamine eases the symptoms of post-infectious IBS with diarrhoea",
+        "evidence": [("30108163", SUPPORTS)],
+    },
+]
+
 KEY_BENEFITS = [
-    ("Fuels the cells of the gut lining", "Enterocytes burn glutamine in preference to glucose."),
-    ("Helps keep tight junctions closed", "Lab and clinical work show glutamine supports occludin and ZO-1."),
-    ("Protects the gut under physical stress", "Best studied after surgery, in critical illness and in hard exercise."),
-    ("May ease post-infection IBS", "One randomised trial found fewer symptoms with 5 g three times a day."),
+    (
+        "Fuels the cells of the gut lining",
+        "Enterocytes burn glutamine in preference to glucose.",
+        "glutamine-fuels-the-gut-lining",
+    ),
+    (
+        "Helps keep tight junctions closed",
+        "Lab and clinical work show glutamine supports occludin and ZO-1 [@doi:10.2174/1875044301205010047].",
+        "glutamine-reduces-intestinal-permeability",
+    ),
+    (
+        "Protects the gut under physical stress",
+        "Best studied after surgery, in critical illness and in hard exercise.",
+        "glutamine-limits-gut-permeability-in-exercise-heat",
+    ),
+    (
+        "May ease post-infection IBS",
+        "One randomised trial found fewer symptoms with 5 g three times a day.",
+        "glutamine-eases-post-infectious-ibs",
+    ),
 ]
 
 SECTIONS = [
@@ -109,9 +168,9 @@ SECTIONS = [
         "L-glutamine is the most plentiful free amino acid in the body and the main fuel of the "
         "cells lining the small intestine. Those cells are joined by *tight junction* proteins; "
         "when the junctions loosen, the gut becomes more permeable.\n\n"
-        "Glutamine helps in two ways: it feeds the lining directly, and it supports the proteins "
-        "that hold the junctions shut. When glutamine runs low, as in severe illness, "
-        "permeability rises measurably.",
+        "Glutamine helps in two ways: it feeds the lining directly [@pmid:28498331], and it supports the "
+        "proteins that hold the junctions shut [@doi:10.2174/1875044301205010047]. When glutamine runs low, "
+        "as in severe illness, permeability rises measurably.",
     ),
     (
         "What to look for when buying",
@@ -162,7 +221,7 @@ WARNINGS = [
     (
         SafetyWarning.Severity.CAUTION,
         "**Critical illness:** a large trial in intensive care found higher mortality with high-dose "
-        "glutamine in patients with multi-organ failure. This is a hospital setting, not home use.",
+        "glutamine in patients with multi-organ failure [@pmid:23594003]. This is a hospital setting, not home use.",
     ),
     (
         SafetyWarning.Severity.INFO,
@@ -174,8 +233,8 @@ WARNINGS = [
 FAQS = [
     (
         "How long does L-glutamine take to work?",
-        "Trials on gut permeability ran from two to eight weeks. Give it at least a month at a "
-        "steady dose before you judge it.",
+        "Trials on gut permeability ran from two [@pmid:8098788] to eight weeks [@pmid:30108163]. Give it at "
+        "least a month at a steady dose before you judge it.",
     ),
     (
         "When should I take it?",
@@ -213,6 +272,7 @@ class Command(BaseCommand):
         now = timezone.now()
         SiteSettings.load()
         studies = [self.study(data) for data in STUDIES]
+        claims = {data["slug"]: self.claim(data, studies) for data in CLAIMS}
         reviewer, _ = Reviewer.objects.get_or_create(
             slug="dana-reyes",
             defaults={
@@ -244,7 +304,7 @@ class Command(BaseCommand):
                     "is why it is studied for gut barrier health more than any other amino acid.\n\n"
                     "The landmark trial (van der Hulst et al., *Lancet* 1993) gave patients on "
                     "intravenous feeding glutamine or none: the glutamine group kept their gut "
-                    "lining intact while the others' lining thinned. This guide sums up what the "
+                    "lining intact while the others' lining thinned [@pmid:8098788]. This guide sums up what the "
                     "research shows, how much to take, who should avoid it, and which products "
                     "deliver a clinical dose."
                 ),
@@ -256,7 +316,10 @@ class Command(BaseCommand):
             },
         )
         if created:
-            self.parts(guide, studies)
+            self.parts(guide, studies, claims)
+        for title, _, claim_slug in KEY_BENEFITS:
+            # Guides seeded before benefits had claims get theirs now.
+            guide.key_benefits.filter(title=title, claim=None).update(claim=claims[claim_slug])
         for data in PRODUCTS:
             product = self.product(data, now)
             RankedProduct.objects.get_or_create(
@@ -275,18 +338,38 @@ class Command(BaseCommand):
 
     def study(self, data):
         data = dict(data)
-        existing = Study.objects.with_identifier(pmid=data["pmid"], doi=data["doi"]).first()
-        if existing:
-            return existing
-        study = Study(**data)
-        study.slug = study.make_slug()
-        study.full_clean()
-        study.save()
+        topics = [
+            Topic.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0] for name in data.pop("topics")
+        ]
+        study = Study.objects.with_identifier(pmid=data["pmid"], doi=data["doi"]).first()
+        if study is None:
+            study = Study(**data)
+            study.slug = study.make_slug()
+            study.full_clean()
+            study.save()
+        study.topics.add(*topics)
         return study
 
-    def parts(self, guide, studies):
-        for order, (title, text) in enumerate(KEY_BENEFITS):
-            KeyBenefit.objects.create(guide=guide, order=order, title=title, text=text)
+    def claim(self, data, studies):
+        by_identifier = {study.pmid: study for study in studies if study.pmid}
+        by_identifier |= {study.doi: study for study in studies if study.doi}
+        grade, reason = data.get("override", ("", ""))
+        claim, _ = Claim.objects.get_or_create(
+            slug=data["slug"],
+            defaults={
+                "statement": data["statement"],
+                "summary": data.get("summary", ""),
+                "grade_override": grade,
+                "grade_override_reason": reason,
+            },
+        )
+        for identifier, stance in data["evidence"]:
+            ClaimStudy.objects.get_or_create(claim=claim, study=by_identifier[identifier], defaults={"stance": stance})
+        return claim
+
+    def parts(self, guide, studies, claims):
+        for order, (title, text, claim_slug) in enumerate(KEY_BENEFITS):
+            KeyBenefit.objects.create(guide=guide, order=order, title=title, text=text, claim=claims[claim_slug])
         for order, (heading, body) in enumerate(SECTIONS):
             Section.objects.create(guide=guide, order=order, heading=heading, body=body)
         for order, (complaint, answer) in enumerate(COMPLAINTS):
@@ -296,7 +379,8 @@ class Command(BaseCommand):
         for order, (question, answer) in enumerate(FAQS):
             FAQ.objects.create(guide=guide, order=order, question=question, answer=answer)
         for order, study in enumerate(studies):
-            Citation.objects.create(guide=guide, order=order, study=study)
+            # The text's citation markers have already added some of these.
+            Citation.objects.update_or_create(guide=guide, study=study, defaults={"order": order})
 
     def product(self, data, now):
         brand, _ = Brand.objects.get_or_create(
