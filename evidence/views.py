@@ -1,6 +1,6 @@
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 
 from .models import GRADE_RULE, Claim, ClaimStudy, Study, Topic
@@ -11,7 +11,8 @@ SORTS = {
     "newest": ("Newest first", ["-year", "title"]),
     "oldest": ("Oldest first", ["year", "title"]),
     "title": ("Title A–Z", ["title", "-year"]),
-    "participants": ("Most participants", ["-participants", "-year"]),
+    # Reviews have no participant count; they go last on every database.
+    "participants": ("Most participants", [F("participants").desc(nulls_last=True), "-year"]),
 }
 
 
