@@ -345,3 +345,14 @@ def test_study_page_lists_published_guides_citing_it(editor_client, django_asser
     assert html.count("Published guide") == 12
     assert "Scheduled guide" not in html
     assert "Scheduled guide" in page_text(editor_client.get(study.get_absolute_url()))
+
+
+def test_reference_reads_as_a_sentence_per_part(client):
+    plain = StudyFactory(
+        authors="Kim MH, Kim H", title="The roles of glutamine in the intestine", journal="Int J Mol Sci"
+    )
+    question = StudyFactory(authors="Hulsewé KW, et al.", title="Does glutamine affect gut permeability?", journal="")
+    guide = GuideFactory(intro=f"[@pmid:{plain.pmid}] [@pmid:{question.pmid}]")
+    html = main_text(client.get(guide.get_absolute_url()))
+    assert "Kim MH, Kim H. <cite>The roles of glutamine in the intestine</cite>. <i>Int J Mol Sci</i>. 2019." in html
+    assert "Hulsewé KW, et al. <cite>Does glutamine affect gut permeability?</cite> 2019." in html
