@@ -54,5 +54,9 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Benchmarks, not tests: figures to read, nothing asserted.
+bench: $(STAMP)
+	$(BIN)/python bench/import_bench.py
+
 clean:
 	rm -rf $(VENV) staticfiles

@@ -1,7 +1,7 @@
 """Price-history charts drawn on the server as SVG coordinates; the template draws them, no script."""
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from django.utils import timezone
 
@@ -62,7 +62,11 @@ def _chart(currency, series):
     start, end = min(times), max(times)
     low, high = min(prices), max(prices)
     padding = (high - low) * Decimal("0.1") or max(high * Decimal("0.1"), Decimal("1"))
-    low, high = max(low - padding, Decimal(0)), high + padding
+    # Whole currency units at top and bottom read better than 33.44 and 40.05.
+    low, high = (
+        max((low - padding).to_integral_value(ROUND_FLOOR), Decimal(0)),
+        (high + padding).to_integral_value(ROUND_CEILING),
+    )
     span = (end - start).total_seconds() or 1
 
     def x(moment):

@@ -33,13 +33,13 @@ COLUMNS = {
     "serving_size": "As on the label, e.g. “1 scoop (5 g)” or “2 capsules”.",
     "amount_per_serving": "What one serving holds, with its unit: 5 g, 500 mg, 10 mcg. Grams if no unit.",
     "servings_per_container": "A whole number, 1 or more.",
-    "certifications": "Optional. Testing seals separated by semicolons: “NSF Certified for Sport; Informed Sport”.",
+    "certifications": "Testing seals separated by semicolons: “NSF Certified for Sport; Informed Sport”.",
     "merchant": "The shop, e.g. “Amazon US”. A new merchant is created with a 24-hour price freshness limit.",
     "price": "The price at that shop: 29.99, $29.99 and 29,99 € all work. Not negative.",
     "currency": f"The three-letter code: {', '.join(CURRENCIES)}.",
-    "price_checked_at": "Optional. When the price was seen, e.g. 2026-11-20 14:05 or a date cell. Empty means now.",
+    "price_checked_at": "When the price was seen, e.g. 2026-11-20 14:05 or a date cell. Empty means now.",
     "affiliate_url": "The shop's https:// address with your tracking code.",
-    "in_stock": "Optional. yes or no; empty means yes.",
+    "in_stock": "yes or no; empty means yes.",
 }
 OPTIONAL_COLUMNS = {"certifications", "price_checked_at", "in_stock"}
 REQUIRED_COLUMNS = [name for name in COLUMNS if name not in OPTIONAL_COLUMNS]
@@ -86,6 +86,7 @@ FIELD_COLUMNS = {
     "product": "sku",
 }
 QUERY_CHUNK = 2000
+AFFILIATE_URL_LENGTH = Offer._meta.get_field("affiliate_url").max_length
 
 
 class ImportFileError(Exception):
@@ -487,6 +488,8 @@ def parse_affiliate_url(value):
     text = _text(value)
     if not text:
         raise CellError("is empty. Every offer needs the shop's https:// address.")
+    if len(text) > AFFILIATE_URL_LENGTH:
+        raise CellError(f"is {len(text)} characters long; at most {AFFILIATE_URL_LENGTH} fit.")
     try:
         HTTPS_URL_VALIDATOR(text)
     except ValidationError:
@@ -531,17 +534,12 @@ def import_offers(dataset, *, dry_run=False, user=None, at=None, progress=None):
     at = (at or timezone.now()).replace(microsecond=0)
     report = ImportReport(dry_run=dry_run)
     columns = _read_header(dataset.headers or [], report)
-    if report.problems:
-        return report
-
-    rows = _parse_rows(dataset, columns, at, report, progress)
-    if not rows and not report.problems:
-        report.problems.append(Problem(NO_ROWS))
-    if report.problems:
-        report.problems.sort(key=lambda p: (p.row or 0, len(p.letter), p.letter))
-        return report
-
-    plan = _Plan(rows, columns, at, report)
+    if not report.problems:
+        rows = _parse_rows(dataset, columns, at, report, progress)
+        if not rows and not report.problems:
+            report.problems.append(Problem(NO_ROWS))
+    if not report.problems:
+        plan = _Plan(rows, columns, report)
     if report.problems:
         report.problems.sort(key=lambda p: (p.row or 0, len(p.letter), p.letter))
         return report
@@ -656,7 +654,7 @@ def _parse_rows(dataset, columns, at, report, progress):
 class _Plan:
     """What the rows will change, worked out with a handful of queries for the whole file."""
 
-    def __init__(self, rows, columns, at, report):
+    def __init__(self, rows, columns, report):
         self.report = report
         self.columns = columns
         self.rows = rows
@@ -664,6 +662,7 @@ class _Plan:
         self.new_products, self.changed_products = [], []
         self.new_offers, self.changed_offers, self.priced_offers = [], [], []
         self.changed_product_fields, self.changed_offer_fields = set(), set()
+        self.taken_slugs = {}
 
         brands = self._match_by_name(Brand, {row["brand"] for row in rows})
         merchants = self._match_by_name(Merchant, {row["merchant"] for row in rows})
@@ -746,10 +745,9 @@ class _Plan:
         return found
 
     def _new(self, model, known, name, new_list):
-        taken = getattr(self, f"_{model.__name__}_slugs", None)
-        if taken is None:
-            taken = set(model.objects.values_list("slug", flat=True))
-            setattr(self, f"_{model.__name__}_slugs", taken)
+        if model not in self.taken_slugs:
+            self.taken_slugs[model] = set(model.objects.values_list("slug", flat=True))
+        taken = self.taken_slugs[model]
         obj = model(name=name, slug=_free_slug(slugify(name) or model.__name__.lower(), taken, 200))
         known[name.lower()] = obj
         new_list.append(obj)
@@ -848,7 +846,8 @@ class _Plan:
             (self.new_brands, ["slug", "website"], "brand"),
             (self.new_merchants, ["slug"], "merchant"),
             (self.new_products + self.changed_products, ["brand", "slug", "image", "image_alt"], None),
-            (self.new_offers + self.changed_offers, ["product", "merchant", "token"], None),
+            # parse_affiliate_url() already ran the same validator, the slowest of them.
+            (self.new_offers + self.changed_offers, ["product", "merchant", "token", "affiliate_url"], None),
         ]
         for objects, exclude, column in checks:
             for obj in objects:

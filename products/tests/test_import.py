@@ -272,6 +272,52 @@ def test_ods_round_trip_through_the_admin_format():
     assert Offer.objects.count() == 2
 
 
+def ods_bytes(rows):
+    """An ODS file written the way LibreOffice writes one: equal neighbouring cells and the empty
+    rows below the data stored once with a repeat count."""
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    document = OpenDocumentSpreadsheet()
+    table = Table(name="Offers")
+    for values in rows:
+        table_row = TableRow()
+        runs = []
+        for value in values:
+            if runs and runs[-1][0] == value:
+                runs[-1][1] += 1
+            else:
+                runs.append([value, 1])
+        for value, repeat in runs:
+            if isinstance(value, int | float):
+                cell = TableCell(valuetype="float", value=value, numbercolumnsrepeated=repeat)
+            elif isinstance(value, datetime):
+                cell = TableCell(valuetype="date", datevalue=value.isoformat(), numbercolumnsrepeated=repeat)
+            else:
+                cell = TableCell(valuetype="string", numbercolumnsrepeated=repeat)
+                cell.addElement(P(text=str(value)))
+            table_row.addElement(cell)
+        table.addElement(table_row)
+    table.addElement(TableRow(numberrowsrepeated=1048000))
+    document.spreadsheet.addElement(table)
+    buffer = io.BytesIO()
+    document.write(buffer)
+    return buffer.getvalue()
+
+
+def test_ods_from_libreoffice_with_repeated_cells_and_date_cells():
+    # serving_size and amount_per_serving hold the same text, so LibreOffice stores them as one repeated cell.
+    same = row(
+        serving_size="5 g", amount_per_serving="5 g", price=29.99, price_checked_at=datetime(2026, 11, 20, 14, 5)
+    )
+    report = import_offers(ODS().create_dataset(ods_bytes([HEADER, same])), at=NOW)
+    assert report.ok, report.problems
+    offer = Offer.objects.select_related("product").get()
+    assert (offer.product.serving_size, offer.product.dose_per_serving) == ("5 g", "5 g")
+    assert offer.price_checked_at == datetime(2026, 11, 20, 14, 5, tzinfo=UTC)
+
+
 def test_ods_is_read_as_a_binary_file_by_the_admin():
     assert (ODS().is_binary(), ODS().get_read_mode()) == (True, "rb")
 
