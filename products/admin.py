@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.timesince import timesince
 from import_export.admin import ExportMixin, ImportExportMixin
 from import_export.forms import ImportForm
-from import_export.tmp_storages import MediaStorage
 from tablib import Dataset
 
 from .formats import CSV, EXPORT_FORMATS, IMPORT_FORMATS, XLSX
@@ -39,11 +38,11 @@ class MerchantAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-def forms_changing_price(forms):
-    """Offer forms about to save a new offer or a new price. A changed price counts as checked now
-    unless the editor also set when it was checked."""
+def prepare_price_changes(offer_forms):
+    """The offer forms about to save a new offer or a new price. A changed price counts as checked
+    now unless the editor also set when it was checked."""
     changing = []
-    for form in forms:
+    for form in offer_forms:
         if form.instance._state.adding or {"price", "currency"} & set(form.changed_data):
             if not form.instance._state.adding and "price_checked_at" not in form.changed_data:
                 form.instance.price_checked_at = timezone.now()
@@ -51,8 +50,8 @@ def forms_changing_price(forms):
     return changing
 
 
-def record_price_history(request, forms):
-    offers = [form.instance for form in forms if form.instance.pk]
+def record_price_history(request, offer_forms):
+    offers = [form.instance for form in offer_forms if form.instance.pk]
     PriceHistory.objects.record(offers, source=PriceHistory.Source.ADMIN, user=request.user)
 
 
@@ -158,7 +157,7 @@ class ProductAdmin(ImportExportMixin, admin.ModelAdmin):
             # Nothing can be confirmed, so the uploaded copy is not needed again.
             name = getattr(form.cleaned_data.get("import_file"), "tmp_storage_name", None)
             if name:
-                MediaStorage(name=name).remove()
+                self.get_tmp_storage_class()(name=name, **self.get_tmp_storage_class_kwargs()).remove()
         return response
 
     def process_result(self, result, request):
@@ -178,7 +177,7 @@ class ProductAdmin(ImportExportMixin, admin.ModelAdmin):
         changing = []
         if formset.model is Offer:
             saved = [f for f in formset.forms if f.has_changed() and f not in formset.deleted_forms]
-            changing = forms_changing_price(saved)
+            changing = prepare_price_changes(saved)
         super().save_formset(request, form, formset, change)
         record_price_history(request, changing)
 
@@ -247,7 +246,7 @@ class OfferAdmin(ExportMixin, admin.ModelAdmin):
         return offer.recent_clicks
 
     def save_model(self, request, obj, form, change):
-        changing = forms_changing_price([form])
+        changing = prepare_price_changes([form])
         super().save_model(request, obj, form, change)
         record_price_history(request, changing)
 

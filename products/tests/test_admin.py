@@ -1,5 +1,5 @@
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import openpyxl
@@ -7,13 +7,14 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from django.utils import timezone
 
 from products.formats import IMPORT_FORMATS
 from products.importing import COLUMNS, import_offers, read_dataset
 from products.models import AffiliateClick, Offer, PriceHistory, Product
-from products.tests.factories import OfferFactory, ProductFactory
+from products.tests.factories import MerchantFactory, OfferFactory, ProductFactory
 from products.tests.test_import import csv_bytes, row
 
 pytestmark = pytest.mark.django_db
@@ -121,15 +122,37 @@ def test_import_page_lists_columns_and_links_the_template(client, importer):
     assert sheet["A2"].value == "NOW-GLN-500"
 
 
+def posted(form):
+    """What the browser would send back for an unchanged admin form."""
+    data = {}
+    for name in form.fields:
+        field, value = form[name], form[name].value()
+        keys = [field.html_name] + ([f"initial-{field.html_name}"] if form.fields[name].show_hidden_initial else [])
+        for key in keys:
+            if isinstance(value, datetime):  # the admin's split date and time inputs
+                data |= {f"{key}_0": value.date(), f"{key}_1": value.time()}
+            elif isinstance(value, bool):
+                data |= {key: "on"} if value else {}
+            elif value is not None and not isinstance(value, FieldFile):  # no new upload
+                data[key] = value
+    return data
+
+
+def change_page_data(client, url):
+    context = client.get(url).context
+    data = posted(context["adminform"].form)
+    for inline in context["inline_admin_formsets"]:
+        formset = inline.formset
+        data |= posted(formset.management_form)
+        for form in formset.forms:
+            data |= posted(form)
+    return data
+
+
 def test_admin_price_edit_writes_history_and_counts_as_checked_now(client, importer):
     offer = OfferFactory(price_checked_at=timezone.now() - timedelta(hours=5))
     url = reverse("admin:products_offer_change", args=[offer.pk])
-    form = client.get(url).context["adminform"].form
-    data = {name: form[name].value() for name in form.fields}
-    checked = data.pop("price_checked_at")
-    for prefix in ["", "initial-"]:  # the admin also posts the initial value of fields with a default
-        data |= {f"{prefix}price_checked_at_0": checked.date(), f"{prefix}price_checked_at_1": checked.time()}
-    response = client.post(url, data | {"price": "25.00"})
+    response = client.post(url, change_page_data(client, url) | {"price": "25.00"})
     assert response.status_code == 302
     history = PriceHistory.objects.get()
     assert (history.price, history.source, history.changed_by) == (Decimal("25.00"), "admin", importer)
@@ -141,13 +164,21 @@ def test_admin_price_edit_writes_history_and_counts_as_checked_now(client, impor
 def test_admin_edit_without_price_change_writes_no_history(client, importer):
     offer = OfferFactory()
     url = reverse("admin:products_offer_change", args=[offer.pk])
-    form = client.get(url).context["adminform"].form
-    data = {name: form[name].value() for name in form.fields}
-    checked = data.pop("price_checked_at")
-    for prefix in ["", "initial-"]:
-        data |= {f"{prefix}price_checked_at_0": checked.date(), f"{prefix}price_checked_at_1": checked.time()}
-    assert client.post(url, data | {"in_stock": ""}).status_code == 302
+    assert client.post(url, change_page_data(client, url) | {"in_stock": ""}).status_code == 302
+    offer.refresh_from_db()
+    assert not offer.in_stock
     assert not PriceHistory.objects.exists()
+
+
+def test_price_edited_in_the_product_page_offers_writes_history(client, importer):
+    offer = OfferFactory()
+    OfferFactory(product=offer.product, merchant=MerchantFactory(name="iHerb"))
+    url = reverse("admin:products_product_change", args=[offer.product.pk])
+    data = change_page_data(client, url)
+    [price_key] = [key for key, value in data.items() if key.endswith("-id") and value == offer.pk]
+    response = client.post(url, data | {price_key.replace("-id", "-price"): "19.50"})
+    assert response.status_code == 302
+    assert list(PriceHistory.objects.values_list("offer", "price", "source")) == [(offer.pk, Decimal("19.50"), "admin")]
 
 
 def test_offer_list_filters_stale_prices_and_shows_age_and_clicks(client, importer):
