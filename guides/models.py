@@ -236,6 +236,10 @@ class Guide(CitingMarkdownModel):
         help_text="When the content last changed in a way readers should know about.",
     )
     last_reviewed_on = models.DateField("last reviewed", null=True, blank=True)
+    featured = models.BooleanField(
+        default=False,
+        help_text="Tick to show this guide under “Featured guides” at the top of the home page, once published.",
+    )
 
     markdown_fields = {"intro": "intro_html", "expert_take": "expert_take_html"}
     objects = GuideQuerySet.as_manager()
