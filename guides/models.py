@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -8,7 +9,7 @@ from django.utils import timezone
 
 from evidence.models import EVIDENCE_GRADE_MEANINGS, EvidenceGrade, Study
 from glutasite.markdown import render_markdown
-from products.models import Product
+from products.models import Offer, Product
 
 from . import citations
 
@@ -159,6 +160,14 @@ class Reviewer(MarkdownModel):
     licence_number = models.CharField(max_length=100, blank=True)
     bio = models.TextField(blank=True, help_text="A short biography for the reviewer page. Markdown allowed.")
     bio_html = models.TextField(editable=False, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reviewer_profile",
+        help_text="The login this reviewer signs off guides with.",
+    )
 
     markdown_fields = {"bio": "bio_html"}
 
@@ -171,11 +180,50 @@ class Reviewer(MarkdownModel):
     def get_absolute_url(self):
         return reverse("guides:reviewer_detail", kwargs={"slug": self.slug})
 
+    @property
+    def missing_credentials(self):
+        """What readers would not see to trust this reviewer, in words for editors."""
+        required = [
+            ("credentials", "credentials"),
+            ("licensing_body", "licensing body"),
+            ("licence_number", "licence number"),
+        ]
+        return [label for field, label in required if not getattr(self, field).strip()]
+
 
 class GuideQuerySet(models.QuerySet):
     def published(self, at=None):
+        """What readers see: live guides whose publishing time has come."""
         at = at or timezone.now()
-        return self.filter(status=Guide.Status.PUBLISHED, published_at__lte=at)
+        return self.filter(status=Guide.Status.PUBLISHED, published_at__lte=at, draft_of__isnull=True)
+
+    def live(self):
+        """Guides as readers know them, not the pending changes editors work on."""
+        return self.filter(draft_of__isnull=True)
+
+    def changed_since_sign_off(self):
+        """Guides whose newest version has no sign-off although an earlier one had."""
+        newest = GuideRevision.objects.filter(guide=models.OuterRef("pk")).order_by("-number")
+        return self.annotate(newest_signed_off_at=models.Subquery(newest.values("signed_off_at")[:1])).filter(
+            newest_signed_off_at__isnull=True,
+            pk__in=GuideRevision.objects.exclude(signed_off_at=None).values("guide"),
+        )
+
+    def with_stale_prices(self, at=None):
+        """Guides ranking a product that has no in-stock offer with a fresh price."""
+        fresh = Offer.objects.active().fresh(at).filter(in_stock=True).values("product")
+        return self.filter(pk__in=RankedProduct.objects.exclude(product__in=fresh).values("guide"))
+
+    def with_change_due(self, at=None):
+        """Annotate `change_due`: a scheduled pending change whose time has come."""
+        return self.annotate(
+            change_due=models.Exists(Guide.objects.due_changes(at).filter(draft_of=models.OuterRef("pk"))),
+        )
+
+    def due_changes(self, at=None):
+        """Pending changes scheduled to go live by `at`."""
+        at = at or timezone.now()
+        return self.filter(draft_of__isnull=False, scheduled_for__lte=at)
 
     def citing_retracted(self):
         """Guides whose references or key-benefit claims include a retracted study: they need review."""
@@ -193,10 +241,12 @@ class GuideQuerySet(models.QuerySet):
 class Guide(CitingMarkdownModel):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
         PUBLISHED = "published", "Published"
+        UNPUBLISHED = "unpublished", "Unpublished"
 
     title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True, help_text="The guide's address: /guides/<slug>/.")
+    slug = models.SlugField(max_length=200, help_text="The guide's address: /guides/<slug>/.")
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="guides")
     evidence_grade = models.CharField(
         max_length=20,
@@ -222,20 +272,44 @@ class Guide(CitingMarkdownModel):
         help_text="The reviewer's own view, shown as a quote with their name. Markdown allowed.",
     )
     expert_take_html = models.TextField(editable=False, blank=True)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False)
     published_at = models.DateTimeField(
         "published",
         null=True,
         blank=True,
-        help_text="When the guide first went live. Filled in when you publish if left empty.",
+        editable=False,
+        help_text="When the guide first went live; set by publishing.",
     )
     updated_at = models.DateTimeField(
         "updated",
         null=True,
         blank=True,
-        help_text="When the content last changed in a way readers should know about.",
+        editable=False,
+        help_text="When a published change to the content last went live; set by publishing.",
     )
-    last_reviewed_on = models.DateField("last reviewed", null=True, blank=True)
+    last_reviewed_on = models.DateField(
+        "last reviewed",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The day a reviewer signed off the version readers see; set by publishing.",
+    )
+    draft_of = models.OneToOneField(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="pending_change",
+        help_text="The live guide this pending change will replace when published.",
+    )
+    scheduled_for = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When this pending change goes live by itself.",
+    )
+
     featured = models.BooleanField(
         default=False,
         help_text="Tick to show this guide under “Featured guides” at the top of the home page, once published.",
@@ -246,9 +320,22 @@ class Guide(CitingMarkdownModel):
 
     class Meta:
         ordering = ["-updated_at", "-published_at", "title"]
+        permissions = [
+            ("sign_off_guide", "Can sign off a guide's current version as its reviewer"),
+            ("publish_guide", "Can publish, schedule and unpublish guides"),
+        ]
+        constraints = [
+            # A pending change shares its live guide's address until it replaces it.
+            models.UniqueConstraint(
+                fields=["slug"],
+                condition=models.Q(draft_of__isnull=True),
+                name="guides_guide_unique_live_slug",
+                violation_error_message="Another guide already has this address.",
+            ),
+        ]
 
     def __str__(self):
-        return self.title
+        return f"{self.title} (pending change)" if self.draft_of_id else self.title
 
     def save(self, *args, **kwargs):
         if self.status == self.Status.PUBLISHED and self.published_at is None:
@@ -320,6 +407,16 @@ class Guide(CitingMarkdownModel):
             and self.published_at is not None
             and (self.published_at <= timezone.now())
         )
+
+    @property
+    def root(self):
+        """The guide as readers know it: itself, or the live guide a pending change belongs to."""
+        return self.draft_of if self.draft_of_id else self
+
+    @property
+    def is_locked(self):
+        """A published guide is changed through a pending change, never in place."""
+        return self.status == self.Status.PUBLISHED and not self.draft_of_id
 
     def clean(self):
         super().clean()
@@ -492,3 +589,79 @@ class Citation(GuidePart):
 
     def __str__(self):
         return str(self.study)
+
+
+class GuideRevisionQuerySet(models.QuerySet):
+    def published(self, at=None):
+        at = at or timezone.now()
+        return self.filter(published_at__lte=at)
+
+
+class GuideRevision(models.Model):
+    """One saved version of a guide with all its parts, as editors left it.
+
+    Every save that changes content adds one. A sign-off names the revision
+    it approved; publishing marks the revision that went live, with the
+    editor's note for readers ("What changed") and any gate override.
+    """
+
+    guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    content = models.JSONField(help_text="The guide and its parts at this version.")
+    content_hash = models.CharField(max_length=64)
+    signed_off_by = models.ForeignKey(
+        Reviewer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sign_offs",
+    )
+    signed_off_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True, help_text="When this version went (or goes) live.")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    change_note = models.TextField(
+        blank=True,
+        help_text="What changed, one line per change, as readers will see it under “What changed”.",
+    )
+    override_reason = models.TextField(blank=True, help_text="Why this version was published over failing checks.")
+    overridden_checks = models.JSONField(default=list, blank=True)
+
+    objects = GuideRevisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["guide", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["guide", "number"], name="guides_guiderevision_unique_number"),
+        ]
+
+    def __str__(self):
+        return f"{self.guide.root} — version {self.number}"
+
+    @property
+    def is_signed_off(self):
+        return self.signed_off_at is not None
+
+    @property
+    def change_lines(self):
+        return [line.strip() for line in self.change_note.splitlines() if line.strip()]
