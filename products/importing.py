@@ -541,7 +541,8 @@ def import_offers(dataset, *, dry_run=False, user=None, at=None, progress=None):
     if not report.problems:
         plan = _Plan(rows, columns, report)
     if report.problems:
-        report.problems.sort(key=lambda p: (p.row or 0, len(p.letter), p.letter))
+        # By row and column as in the spreadsheet; remarks about the whole file last.
+        report.problems.sort(key=lambda p: (p.row is None, p.row or 0, len(p.letter), p.letter))
         return report
     if not dry_run:
         try:
@@ -588,16 +589,16 @@ def _read_header(headers, report):
             else Problem(EMPTY_FILE),
         )
         return columns
-    for name in REQUIRED_COLUMNS:
-        if name not in columns:
-            report.problems.append(
-                Problem(f"is missing from the header row. {_missing_columns_hint()}", 1, name),
-            )
+    missing = [name for name in REQUIRED_COLUMNS if name not in columns]
+    report.problems.extend(Problem("is missing from the header row.", 1, name) for name in missing)
+    if missing:
+        report.problems.append(Problem(_missing_columns_hint()))
     return columns
 
 
 def _missing_columns_hint():
-    return f"The first row must name the columns: {', '.join(COLUMNS)} (any order; the last three are optional)."
+    optional = ", ".join(name for name in COLUMNS if name in OPTIONAL_COLUMNS)
+    return f"The first row must name the columns: {', '.join(COLUMNS)}, in any order ({optional} may be left out)."
 
 
 def _parse_rows(dataset, columns, at, report, progress):

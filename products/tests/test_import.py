@@ -182,7 +182,12 @@ def test_missing_required_column_is_named():
     header = [name for name in HEADER if name != "price"]
     report = run(csv_bytes([[v for n, v in zip(HEADER, row(), strict=True) if n != "price"]], header=header))
     assert nothing_written()
-    assert str(report.problems[0]).startswith("Row 1, column “price”: is missing from the header row.")
+    assert [str(p) for p in report.problems] == [
+        "Row 1, column “price”: is missing from the header row.",
+        "The first row must name the columns: sku, brand, product, form, serving_size, amount_per_serving, "
+        "servings_per_container, certifications, merchant, price, currency, price_checked_at, affiliate_url, "
+        "in_stock, in any order (certifications, price_checked_at, in_stock may be left out).",
+    ]
 
 
 def test_empty_file_is_refused_in_plain_words():
