@@ -6,12 +6,12 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import prefetch_related_objects
 from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.views.decorators.http import require_POST
 
 from . import workflow
 from .models import (
@@ -377,9 +377,12 @@ WORKFLOW_ACTIONS = {
 }
 
 
-@require_POST
 def _workflow_view(model_admin, request, object_id, action):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     guide = get_object_or_404(Guide, pk=object_id)
+    if not model_admin.has_view_permission(request, guide):
+        raise PermissionDenied
     change_url = lambda g: reverse("admin:guides_guide_change", args=[g.pk])  # noqa: E731
     try:
         if action == "edit":

@@ -67,7 +67,10 @@ def guide_detail(request, slug):
             "claims_grade_exceeded": guide.grade_exceeds(
                 [benefit.claim for benefit in guide.key_benefits.all() if benefit.claim],
             ),
-            "changes": GuideRevision.objects.published().filter(guide=root).exclude(change_note="").order_by("-published_at"),
+            "changes": GuideRevision.objects.published()
+            .filter(guide=root)
+            .exclude(change_note="")
+            .order_by("-published_at"),
             "site": SiteSettings.load(),
         },
     )

@@ -20,8 +20,10 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from evidence.models import Study
 from products.models import Offer
 
 from . import citations
@@ -185,9 +187,12 @@ def publish_checks(guide, at=None):
     for benefit in guide.key_benefits.select_related("claim"):
         if benefit.claim is None or not benefit.claim.claim_studies.exists():
             problems.append(Check(f"The key benefit “{benefit.title}” cites no study.", blocking=True))
-    retracted = guide.citations.filter(study__retracted=True).select_related("study")
-    for citation in retracted:
-        problems.append(Check(f"The cited study “{citation.study.title}” has been retracted.", blocking=True))
+    retracted = Study.objects.filter(
+        Q(citations__guide=guide) | Q(claim_links__claim__key_benefits__guide=guide),
+        retracted=True,
+    ).distinct()
+    for study in retracted:
+        problems.append(Check(f"The cited study “{study.title}” has been retracted.", blocking=True))
     fresh = Offer.objects.active().fresh(at).filter(in_stock=True)
     for ranked in guide.ranked_products.select_related("product__brand"):
         if not fresh.filter(product=ranked.product_id).exists():
