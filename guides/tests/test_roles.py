@@ -1,0 +1,143 @@
+"""The role matrix: what each editorial group may do, in the admin and the workflow views."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from evidence.tests.factories import StudyFactory
+from guides import workflow
+from guides.models import Guide
+from guides.tests.factories import GuideFactory, ReviewerFactory
+from guides.tests.test_workflow import ready_guide
+from products.tests.factories import OfferFactory
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["Reviewers", "Editors", "Product importers"]
+
+
+@pytest.fixture
+def login(client, django_user_model):
+    def as_role(*roles):
+        user = django_user_model.objects.create_user(
+            username="-".join(roles).lower().replace(" ", "_"),
+            password="pw-role-123456",
+            is_staff=True,
+        )
+        user.groups.set(Group.objects.filter(name__in=roles))
+        if "Reviewers" in roles:
+            ReviewerFactory(user=user)
+        client.force_login(user)
+        return user
+
+    return as_role
+
+
+def guide_in_review():
+    guide = ready_guide()
+    guide.status = Guide.Status.IN_REVIEW
+    guide.save(update_fields=["status"])
+    return guide
+
+
+def signed_guide():
+    guide = guide_in_review()
+    reviewer = ReviewerFactory()
+    revision = workflow.current_revision(guide)
+    revision.signed_off_by = reviewer
+    revision.signed_off_at = revision.created_at
+    revision.save()
+    return guide
+
+
+def open_guide(client):
+    guide = GuideFactory(status=Guide.Status.DRAFT, published_at=None)
+    return client.get(reverse("admin:guides_guide_change", args=[guide.pk])).status_code == 200
+
+
+def edit_study(client):
+    study = StudyFactory()
+    response = client.get(reverse("admin:evidence_study_change", args=[study.pk]))
+    return response.status_code == 200 and 'name="title"' in response.content.decode()
+
+
+def sign_off(client):
+    guide = guide_in_review()
+    client.post(reverse("admin:guides_guide_workflow", args=[guide.pk, "sign-off"]))
+    return workflow.current_revision(guide).is_signed_off
+
+
+def publish(client):
+    guide = signed_guide()
+    client.post(reverse("admin:guides_guide_workflow", args=[guide.pk, "publish"]))
+    return Guide.objects.get(pk=guide.pk).status == Guide.Status.PUBLISHED
+
+
+def unpublish(client):
+    guide = GuideFactory()
+    client.post(reverse("admin:guides_guide_workflow", args=[guide.pk, "unpublish"]))
+    return Guide.objects.get(pk=guide.pk).status == Guide.Status.UNPUBLISHED
+
+
+def import_products(client):
+    return client.get(reverse("admin:products_product_import")).status_code == 200
+
+
+def export_products(client):
+    return client.get(reverse("admin:products_product_export")).status_code == 200
+
+
+def edit_offer(client):
+    offer = OfferFactory()
+    response = client.get(reverse("admin:products_offer_change", args=[offer.pk]))
+    return response.status_code == 200 and 'name="price"' in response.content.decode()
+
+
+def import_references(client):
+    return client.get(reverse("admin:evidence_study_import")).status_code == 200
+
+
+def manage_users(client):
+    return client.get(reverse("admin:auth_user_changelist")).status_code == 200
+
+
+MATRIX = {
+    # action: (Reviewers, Editors, Product importers)
+    open_guide: (True, True, False),
+    edit_study: (True, True, False),
+    import_references: (True, True, False),
+    sign_off: (True, False, False),
+    publish: (False, True, False),
+    unpublish: (False, True, False),
+    import_products: (False, False, True),
+    export_products: (True, True, True),
+    edit_offer: (False, True, True),
+    manage_users: (False, False, False),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("action", MATRIX, ids=lambda action: action.__name__)
+def test_role_matrix(client, login, role, action):
+    login(role)
+    assert action(client) is MATRIX[action][ROLES.index(role)]
+
+
+def test_an_editor_who_is_also_a_reviewer_may_sign_off(client, login):
+    login("Editors", "Reviewers")
+    assert sign_off(client)
+
+
+def test_roles_exist_with_their_permissions():
+    assert Group.objects.get(name="Reviewers").permissions.filter(codename="sign_off_guide").exists()
+    assert Group.objects.get(name="Editors").permissions.filter(codename="publish_guide").exists()
+    assert not Group.objects.get(name="Editors").permissions.filter(codename="sign_off_guide").exists()
+    assert not Group.objects.get(name="Product importers").permissions.filter(content_type__app_label="guides").exists()
+
+
+def test_staff_without_a_role_can_do_nothing(client, django_user_model):
+    user = django_user_model.objects.create_user(username="nobody", password="pw-nobody-123", is_staff=True)
+    client.force_login(user)
+    assert not open_guide(client)
+    assert not sign_off(client)
+    assert not import_products(client)
