@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.html import format_html, format_html_join
+from simple_history.admin import SimpleHistoryAdmin
 
 from .importing import MAX_IMPORT_BYTES, ReferenceImportError, decode_upload, import_references
 from .models import GRADE_RULE, Claim, ClaimStudy, Study, Topic
@@ -49,7 +50,7 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 @admin.register(Study)
-class StudyAdmin(admin.ModelAdmin):
+class StudyAdmin(SimpleHistoryAdmin):
     list_display = ["title", "first_author", "journal", "year", "design", "result", "retracted", "pmid", "doi"]
     list_filter = ["retracted", "design", "result", "topics", "year"]
     search_fields = ["title", "authors", "journal", "pmid", "pmcid", "doi", "slug"]
@@ -135,7 +136,7 @@ class ClaimStudyInline(admin.TabularInline):
 
 
 @admin.register(Claim)
-class ClaimAdmin(admin.ModelAdmin):
+class ClaimAdmin(SimpleHistoryAdmin):
     list_display = ["statement", "grade_shown", "proposed_grade_shown", "study_count"]
     search_fields = ["statement", "slug"]
     prepopulated_fields = {"slug": ["statement"]}

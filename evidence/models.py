@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
 
 from glutasite.markdown import render_markdown
 
@@ -187,6 +188,8 @@ class Study(models.Model):
     title_key = models.CharField(max_length=500, editable=False, db_index=True, default="")
 
     objects = StudyQuerySet.as_manager()
+
+    history = HistoricalRecords(excluded_fields=["summary_html"])
 
     class Meta:
         ordering = ["-year", "title"]
@@ -383,6 +386,8 @@ class Claim(models.Model):
         help_text="Why the proposed grade is wrong for this claim. Readers see this reason.",
     )
     studies = models.ManyToManyField(Study, through="ClaimStudy", related_name="claims")
+
+    history = HistoricalRecords(excluded_fields=["summary_html"])
 
     class Meta:
         ordering = ["statement"]

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.timesince import timesince
 from import_export.admin import ExportMixin, ImportExportMixin
 from import_export.forms import ImportForm
+from simple_history.admin import SimpleHistoryAdmin
 from tablib import Dataset
 
 from .formats import CSV, EXPORT_FORMATS, IMPORT_FORMATS, XLSX
@@ -75,7 +76,7 @@ class ProductImportForm(ImportForm):
 
 
 @admin.register(Product)
-class ProductAdmin(ImportExportMixin, admin.ModelAdmin):
+class ProductAdmin(ImportExportMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "sku", "form", "dose_per_serving", "servings_per_container"]
     list_filter = ["form", "brand"]
     list_select_related = ["brand"]
@@ -198,7 +199,7 @@ class PriceFreshnessFilter(admin.SimpleListFilter):
 
 
 @admin.register(Offer)
-class OfferAdmin(ExportMixin, admin.ModelAdmin):
+class OfferAdmin(ExportMixin, SimpleHistoryAdmin):
     list_display = [
         "product",
         "merchant",

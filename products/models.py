@@ -8,6 +8,7 @@ from django.core.validators import MinValueValidator, URLValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 HTTPS_URL_VALIDATOR = URLValidator(schemes=["https"], message="Enter a full https:// address.")
 
@@ -110,6 +111,8 @@ class Product(models.Model):
         help_text="What the photo shows, for readers who cannot see it. Required with an image.",
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["brand__name", "name"]
         constraints = [
@@ -204,6 +207,8 @@ class Offer(models.Model):
     )
 
     objects = OfferQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["price"]
