@@ -19,6 +19,7 @@ from .models import (
     Category,
     Citation,
     Complaint,
+    CorrectionRequest,
     Guide,
     GuideRevision,
     KeyBenefit,
@@ -436,4 +437,7 @@ def review_queue(at=None):
         f"Last reviewed more than {months} months ago": published.filter(last_reviewed_on__lt=reviewed_before),
         "Cites a retracted study": published.citing_retracted(),
         "Shows a stale or unavailable price": published.with_stale_prices(at),
+        "Has open error reports from readers": Guide.objects.filter(
+            pk__in=CorrectionRequest.objects.open().values("guide"),
+        ),
     }

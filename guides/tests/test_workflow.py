@@ -11,7 +11,7 @@ from django.utils import timezone
 from evidence.models import ClaimStudy, Study
 from evidence.tests.factories import claim_with
 from guides import workflow
-from guides.models import Guide, SiteSettings
+from guides.models import CorrectionRequest, Guide, SiteSettings
 from guides.tests.factories import (
     GuideFactory,
     KeyBenefitFactory,
@@ -509,7 +509,10 @@ def test_review_queue_lists_guides_that_need_attention(editor_client, editor_use
     publish_now(stale, editor_user, reviewer_user)
     stale.ranked_products.get().product.offers.update(price_checked_at=timezone.now() - timedelta(days=2))
     old = GuideFactory(title="Reviewed long ago", last_reviewed_on=timezone.localdate() - timedelta(days=400))
+    reported = GuideFactory(title="Reported by a reader")
+    CorrectionRequest.objects.create(guide=reported, description="The dose in the FAQ says 50 g.")
     html = editor_client.get(reverse("admin:guides_guide_review_queue")).content.decode()
+    assert "Reported by a reader" in html.split("Has open error reports from readers")[1]
     assert "Waiting for review" in html.split("Changed since sign-off")[0]
     assert "Stale price guide" in html.split("Shows a stale or unavailable price")[1]
     assert old.title in html.split("Last reviewed more than 12 months ago")[1].split("Cites a retracted")[0]
