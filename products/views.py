@@ -18,6 +18,8 @@ BOT_USER_AGENT = re.compile(
     re.IGNORECASE,
 )
 GUIDE_VIEW_NAME = "guides:guide_detail"
+REFERRER_PATH_LENGTH = AffiliateClick._meta.get_field("referrer_path").max_length
+GUIDE_SLUG_LENGTH = AffiliateClick._meta.get_field("guide_slug").max_length
 
 
 def product_detail(request, slug):
@@ -56,7 +58,7 @@ def referring_page(request):
         candidates.append(referer.path)
     for candidate in candidates:
         parts = urlsplit(candidate)
-        if parts.scheme or parts.netloc or not parts.path.startswith("/") or len(parts.path) > 300:
+        if parts.scheme or parts.netloc or not parts.path.startswith("/") or len(parts.path) > REFERRER_PATH_LENGTH:
             continue
         try:
             match = resolve(parts.path)
@@ -65,7 +67,7 @@ def referring_page(request):
         if match.namespace == "admin" or match.url_name == "affiliate_redirect":
             continue
         guide_slug = match.kwargs.get("slug", "") if match.view_name == GUIDE_VIEW_NAME else ""
-        return parts.path, guide_slug
+        return parts.path, guide_slug if len(guide_slug) <= GUIDE_SLUG_LENGTH else ""
     return "", ""
 
 

@@ -229,6 +229,13 @@ def test_excel_csv_with_bom_semicolons_and_european_prices():
     assert (offer.price, offer.currency) == (Decimal("29.99"), "EUR")
 
 
+def test_csv_saved_in_the_windows_code_page_is_read():
+    data = csv_bytes([row(brand="Nature’s Way", price="29,99 €", currency="EUR")]).decode().encode("cp1252")
+    report = run(data)
+    assert report.ok, report.problems
+    assert Brand.objects.get().name == "Nature’s Way"
+
+
 @pytest.mark.parametrize(
     ("written", "expected"),
     [

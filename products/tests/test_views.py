@@ -141,9 +141,17 @@ def test_go_ignores_urls_in_the_query_string(client):
 
 def test_go_keeps_only_paths_of_our_own_pages(client):
     offer = OfferFactory()
-    for source in ["//evil.example/guides/x/", "/no/such/page/", "/admin/", f"/go/{offer.token}/"]:
+    for source in [
+        "//evil.example/guides/x/",
+        "/no/such/page/",
+        "/admin/",
+        f"/go/{offer.token}/",
+        "/guides/" + "x" * 400,
+    ]:
         go(client, offer, f"?from={source}")
     assert set(AffiliateClick.objects.values_list("referrer_path", flat=True)) == {""}
+    go(client, offer, "?from=/guides/" + "y" * 250 + "/")  # longer than any guide's slug may be
+    assert AffiliateClick.objects.latest("pk").guide_slug == ""
 
 
 def test_go_answers_404_for_unknown_and_disabled_offers(client):
