@@ -145,7 +145,7 @@ class ImportReport:
         if not self.ok:
             return (
                 f"Nothing was imported: the file has {_plural(len(self.problems), 'problem')}. "
-                "Fix them and import the whole file again."
+                f"Fix {'it' if len(self.problems) == 1 else 'them'} and import the whole file again."
             )
         counts = self.counts
         text = f"{counts['new']} new, {counts['updated']} updated, {counts['unchanged']} unchanged offers"

@@ -10,7 +10,15 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from products.formats import CSV, ODS, XLSX
-from products.importing import COLUMNS, EXAMPLE_ROW, ImportFileError, import_offers, read_dataset
+from products.importing import (
+    COLUMNS,
+    EXAMPLE_ROW,
+    ImportFileError,
+    ImportReport,
+    Problem,
+    import_offers,
+    read_dataset,
+)
 from products.models import Brand, Merchant, Offer, PriceHistory, Product
 from products.resources import OfferResource
 from products.tests.factories import BrandFactory, MerchantFactory, OfferFactory, ProductFactory
@@ -398,3 +406,9 @@ def test_exported_offers_import_again_unchanged():
     report = import_offers(XLSX().create_dataset(exported), at=NOW)
     assert report.ok, report.problems
     assert report.counts == {"new": 0, "updated": 0, "unchanged": 1}
+
+
+def test_summary_speaks_of_one_problem_in_the_singular():
+    report = ImportReport(dry_run=True)
+    report.problems.append(Problem("“-4,00” is negative. A price must be 0 or more.", 3, "price"))
+    assert report.summary == "Nothing was imported: the file has 1 problem. Fix it and import the whole file again."
