@@ -128,11 +128,17 @@ def decode_upload(data):
             [f"The file is {len(data) / 1024 / 1024:.1f} MB; the limit is {MAX_IMPORT_BYTES // 1024 // 1024} MB."],
         )
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ReferenceImportError(
             [f"The file is not UTF-8 text (byte {error.start} cannot be read). Export it again as UTF-8."],
         ) from None
+    # Valid UTF-8 may still hold NUL characters, which no reference has and PostgreSQL cannot store.
+    if "\x00" in text:
+        raise ReferenceImportError(
+            [f"The file holds binary data, not text (character {text.index(chr(0)) + 1}). Export it again as text."],
+        )
+    return text
 
 
 def detect_format(text):

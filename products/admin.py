@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Count, IntegerField, Max, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse, HttpResponseRedirect
@@ -17,7 +18,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from tablib import Dataset
 
 from .formats import CSV, EXPORT_FORMATS, IMPORT_FORMATS, XLSX
-from .importing import COLUMNS, EXAMPLE_ROW, OPTIONAL_COLUMNS, ImportFileError
+from .importing import COLUMNS, EXAMPLE_ROW, OPTIONAL_COLUMNS, ImportFileError, check_file_size, format_for_filename
 from .models import AffiliateClick, Brand, Merchant, Offer, PriceHistory, Product
 from .resources import OfferResource, ProductResource
 
@@ -66,17 +67,33 @@ class OfferInline(admin.TabularInline):
 class ProductImportForm(ImportForm):
     def clean_import_file(self):
         import_file = self.cleaned_data["import_file"]
-        limit_mb = settings.PRODUCTS_IMPORT_MAX_UPLOAD_MB
-        if import_file.size > limit_mb * 1024 * 1024:
-            raise forms.ValidationError(
-                f"“{import_file.name}” is {import_file.size / 1024 / 1024:.1f} MB; files up to {limit_mb:g} MB "
-                "can be imported. Split the spreadsheet into smaller files and import them one after another.",
-            )
+        # The same size and file-kind rules as `manage.py import_products`.
+        try:
+            check_file_size(import_file.name, import_file.size)
+            format_for_filename(import_file.name)
+        except ImportFileError as error:
+            raise forms.ValidationError(str(error)) from None
         return import_file
+
+
+# Larger than any product photo needs to be; the page shows it 240 pixels wide.
+PRODUCT_IMAGE_MAX_MB = 5
+
+
+class ProductForm(forms.ModelForm):
+    def clean_image(self):
+        image = self.cleaned_data.get("image")
+        if isinstance(image, UploadedFile) and image.size > PRODUCT_IMAGE_MAX_MB * 1024 * 1024:
+            raise forms.ValidationError(
+                f"The photo is {image.size / 1024 / 1024:.1f} MB; photos up to {PRODUCT_IMAGE_MAX_MB} MB can be "
+                "uploaded. Save it smaller, e.g. 1200 pixels wide, and upload it again.",
+            )
+        return image
 
 
 @admin.register(Product)
 class ProductAdmin(ImportExportMixin, SimpleHistoryAdmin):
+    form = ProductForm
     list_display = ["__str__", "sku", "form", "dose_per_serving", "servings_per_container"]
     list_filter = ["form", "brand"]
     list_select_related = ["brand"]
@@ -155,8 +172,9 @@ class ProductAdmin(ImportExportMixin, SimpleHistoryAdmin):
         context = getattr(response, "context_data", None) or {}
         form = context.get("form")
         if form is not None and form.is_bound and "confirm_form" not in context:
-            # Nothing can be confirmed, so the uploaded copy is not needed again.
-            name = getattr(form.cleaned_data.get("import_file"), "tmp_storage_name", None)
+            # Nothing can be confirmed, so the uploaded copy is not needed again. A file that could not
+            # be read at all is dropped from cleaned_data with its error; it is the same upload object.
+            name = getattr(request.FILES.get("import_file"), "tmp_storage_name", None)
             if name:
                 self.get_tmp_storage_class()(name=name, **self.get_tmp_storage_class_kwargs()).remove()
         return response

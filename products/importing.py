@@ -9,11 +9,13 @@ both call these two functions, so they accept and refuse the same files.
 import csv
 import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import tablib
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
@@ -66,6 +68,16 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 EMPTY_FILE = "The file is empty: it has no header row and no rows of offers."
 NO_ROWS = "The file has a header row but no rows of offers under it."
+# Far beyond any real feed (the template has 14 columns; 10 MB of CSV holds about 50,000 offers), and
+# low enough that a file of a few kilobytes declaring millions of cells is refused before it is read.
+MAX_ROWS = 100_000
+MAX_COLUMNS = 100
+TOO_MANY_ROWS = f"The file has more than {MAX_ROWS:,} rows. Split it into smaller files and import them one by one."
+TOO_MANY_COLUMNS = f"The file has more than {MAX_COLUMNS} columns. Keep the offer columns and delete the others."
+# XLSX and ODS files are zip archives: a real one unpacks to about 16 times its size, a zip bomb to
+# thousands of times, so the unpacked size may be at most this many times the upload limit.
+MAX_UNPACKED_RATIO = 20
+MB = 1024 * 1024
 # A price may be checked a few minutes “in the future” when clocks disagree.
 CLOCK_SKEW = timedelta(minutes=5)
 PRODUCT_FIELDS = [
@@ -171,6 +183,16 @@ class CellError(Exception):
 # ---------------------------------------------------------------- reading files
 
 
+def check_file_size(name, size):
+    """Refuse a file over DJANGO_IMPORT_MAX_UPLOAD_MB; the admin and the command both ask."""
+    limit_mb = settings.PRODUCTS_IMPORT_MAX_UPLOAD_MB
+    if size > limit_mb * MB:
+        raise ImportFileError(
+            f"“{name}” is {size / MB:.1f} MB; files up to {limit_mb:g} MB can be imported. Split the spreadsheet "
+            "into smaller files and import them one after another.",
+        )
+
+
 def format_for_filename(name):
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension not in FORMATS:
@@ -183,7 +205,11 @@ def read_dataset(data, file_format):
     so that entry i is spreadsheet row i + 2 in every message."""
     readers = {"csv": read_csv, "xlsx": read_xlsx, "ods": read_ods}
     headers, rows = readers[file_format](data)
-    width = len(headers)
+    named = [index for index, header in enumerate(headers) if str(header or "").strip()]
+    if named and named[-1] >= MAX_COLUMNS:
+        raise ImportFileError(TOO_MANY_COLUMNS)
+    width = named[-1] + 1 if named else 0
+    headers = headers[:width]
     while rows and _is_blank(rows[-1]):
         rows.pop()
     if not any(str(h or "").strip() for h in headers):
@@ -208,10 +234,15 @@ def read_csv(data):
         text = data.removeprefix("\ufeff")
     if not text.strip():
         raise ImportFileError(EMPTY_FILE)
+    if "\x00" in text:
+        raise ImportFileError(
+            "This file holds binary data, not CSV text. Save the spreadsheet as CSV UTF-8, or choose the "
+            "format that matches the file.",
+        )
     first_line = text.lstrip("\r\n").split("\n", 1)[0]
     # Excel and LibreOffice in many European locales separate with semicolons.
     delimiter = max([",", ";", "\t"], key=first_line.count)
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    rows = _bounded(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     while rows and _is_blank(rows[0]):
         rows.pop(0)
     if not rows:
@@ -222,6 +253,7 @@ def read_csv(data):
 def read_xlsx(data):
     import openpyxl
 
+    _refuse_zip_bomb(data)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises whatever its zip and XML readers raise
@@ -230,7 +262,10 @@ def read_xlsx(data):
             "“Excel Workbook (.xlsx)”, or choose the format that matches the file.",
         ) from error
     try:
-        rows = [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+        sheet = book.worksheets[0]
+        # The file's own <dimension> may claim all 16,384 columns and a million rows; read what is there.
+        sheet.reset_dimensions()
+        rows = _bounded(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1))
     finally:
         book.close()
     while rows and _is_blank(rows[0]):
@@ -248,6 +283,7 @@ def read_ods(data):
     from odf.table import Table, TableRow
     from odf.text import P
 
+    _refuse_zip_bomb(data)
     try:
         document = load(io.BytesIO(data))
         sheet = document.spreadsheet.getElementsByType(Table)[0]
@@ -277,17 +313,49 @@ def read_ods(data):
             if value in ("", None):
                 blank_cells += repeat  # LibreOffice pads rows with thousands of repeated empty cells
                 continue
-            values.extend([None] * blank_cells + [value] * repeat)
+            # A repeat count may be in the millions: keep no more columns than read_dataset accepts.
+            values.extend([None] * min(blank_cells, MAX_COLUMNS + 1 - len(values)))
+            values.extend([value] * min(repeat, MAX_COLUMNS + 1 - len(values)))
             blank_cells = 0
         repeat = int(row.getAttribute("numberrowsrepeated") or 1)
         if not values:
             blank_rows += repeat
             continue
+        if len(rows) + blank_rows + repeat > MAX_ROWS + 1:
+            raise ImportFileError(TOO_MANY_ROWS)
         rows.extend([[]] * blank_rows + [values] * repeat)
         blank_rows = 0
     if not rows:
         raise ImportFileError(EMPTY_FILE)
     return rows[0], rows[1:]
+
+
+def _bounded(rows):
+    """The rows as lists of at most MAX_COLUMNS + 1 values, refusing more than MAX_ROWS under the
+    header as soon as it is reached, before the rest is read."""
+    kept = []
+    for row in rows:
+        if len(kept) > MAX_ROWS:
+            raise ImportFileError(TOO_MANY_ROWS)
+        values = [] if row.count(None) == len(row) else list(row[: MAX_COLUMNS + 1])  # missing rows, quickly
+        while values and values[-1] is None:
+            values.pop()
+        kept.append(values)
+    return kept
+
+
+def _refuse_zip_bomb(data):
+    """Refuse an XLSX or ODS archive that would unpack to far more than a spreadsheet can hold."""
+    try:
+        unpacked = sum(info.file_size for info in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    except (zipfile.BadZipFile, ValueError):
+        return  # not an archive at all: the reader says the file cannot be opened
+    limit = settings.PRODUCTS_IMPORT_MAX_UPLOAD_MB * MAX_UNPACKED_RATIO * MB
+    if unpacked > limit:
+        raise ImportFileError(
+            f"This file unpacks to {unpacked / MB:,.0f} MB, far more than a spreadsheet of its size holds "
+            f"(at most {limit / MB:,.0f} MB). It may be damaged; save it again from Excel or LibreOffice.",
+        )
 
 
 def _is_blank(row):

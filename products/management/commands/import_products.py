@@ -3,7 +3,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from products.importing import ImportFileError, format_for_filename, import_offers, read_dataset
+from products.importing import ImportFileError, check_file_size, format_for_filename, import_offers, read_dataset
 
 # Files shorter than this finish before a progress bar would tell anyone anything.
 PROGRESS_FROM_ROWS = 1000
@@ -24,9 +24,12 @@ class Command(BaseCommand):
     def handle(self, *args, file, dry_run, user, verbosity, **options):
         path = Path(file)
         try:
+            check_file_size(path.name, path.stat().st_size)
             data = path.read_bytes()
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
+        except ImportFileError as error:
+            raise CommandError(str(error)) from None
         importer = None
         if user:
             try:
