@@ -1,5 +1,14 @@
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.cache import cache
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached pages and rate-limit counts from one test must not reach the next."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

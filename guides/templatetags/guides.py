@@ -1,6 +1,9 @@
 from django import template
+from django.template.defaultfilters import truncatewords
 
+from guides import structured_data
 from guides.citations import MARKER
+from guides.structured_data import as_script_json
 
 register = template.Library()
 
@@ -30,3 +33,28 @@ def without_citation_markers(text):
 @register.inclusion_tag("guides/_guide_dates.html")
 def guide_dates(guide):
     return {"guide": guide}
+
+
+@register.inclusion_tag("guides/_guide_card.html")
+def guide_card(guide, heading_level=2):
+    """A guide in a list: category, title, grade, products compared, reviewer and date."""
+    return {"guide": guide, "heading_level": heading_level}
+
+
+@register.inclusion_tag("guides/_json_ld.html")
+def json_ld(items):
+    """JSON-LD from guides.structured_data, safe inside <script> whatever editors typed."""
+    return {"json": as_script_json(items) if items else ""}
+
+
+@register.inclusion_tag("guides/_json_ld.html", takes_context=True)
+def guide_structured_data(context, guide, ranked_products):
+    """The guide page's JSON-LD; `ranked_products` as the guide page's view prefetches them."""
+    request = context["request"]
+    items = structured_data.guide_structured_data(
+        guide,
+        ranked_products,
+        base_url=f"{request.scheme}://{request.get_host()}",
+        description=truncatewords(without_citation_markers(guide.intro), 30),
+    )
+    return json_ld(items)

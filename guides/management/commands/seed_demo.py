@@ -22,6 +22,7 @@ from guides.models import (
     Complaint,
     Guide,
     KeyBenefit,
+    Page,
     RankedProduct,
     Reviewer,
     SafetyWarning,
@@ -30,6 +31,7 @@ from guides.models import (
 )
 from products.models import Brand, Merchant, Offer, Product
 
+from ._demo_pages import PAGES
 from ._demo_studies import STUDIES
 
 GUIDE_SLUG = "l-glutamine-for-gut-health"
@@ -313,6 +315,7 @@ class Command(BaseCommand):
                 "published_at": datetime(2026, 3, 2, 9, 0, tzinfo=UTC),
                 "updated_at": datetime(2026, 11, 2, 9, 0, tzinfo=UTC),
                 "last_reviewed_on": date(2026, 11, 2),
+                "featured": True,
             },
         )
         if created:
@@ -334,6 +337,7 @@ class Command(BaseCommand):
                     "verdict": data["verdict"],
                 },
             )
+        self.pages()
         self.stdout.write(self.style.SUCCESS(f"Demo guide ready at {guide.get_absolute_url()}"))
 
     def study(self, data):
@@ -419,3 +423,7 @@ class Command(BaseCommand):
                 offer.price_checked_at = now - timedelta(hours=2)
                 offer.save(update_fields=["price_checked_at"])
         return product
+
+    def pages(self):
+        for data in PAGES:
+            Page.objects.get_or_create(slug=data["slug"], defaults={k: v for k, v in data.items() if k != "slug"})
