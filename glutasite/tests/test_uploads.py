@@ -150,12 +150,20 @@ def spreadsheet_in_admin(admin_client, tmp_path, name, data):
     return shown(response.content.decode())
 
 
-def spreadsheet_by_command(admin_client, tmp_path, name, data):
-    path = tmp_path / name
-    path.write_bytes(data)
-    with pytest.raises(CommandError) as refused:
-        call_command("import_products", str(path))
-    return str(refused.value)
+def by_command(command):
+    def send(admin_client, tmp_path, name, data):
+        path = tmp_path / name
+        path.write_bytes(data)
+        with pytest.raises(CommandError) as refused:
+            call_command(command, str(path))
+        return str(refused.value)
+
+    send.__name__ = f"by {command}"
+    return send
+
+
+spreadsheet_by_command = by_command("import_products")
+references_by_command = by_command("import_references")
 
 
 def references_in_admin(admin_client, tmp_path, name, data):
@@ -163,14 +171,6 @@ def references_in_admin(admin_client, tmp_path, name, data):
     assert response.status_code == 200
     assert "token" not in response.context
     return shown(response.content.decode())
-
-
-def references_by_command(admin_client, tmp_path, name, data):
-    path = tmp_path / name
-    path.write_bytes(data)
-    with pytest.raises(CommandError) as refused:
-        call_command("import_references", str(path))
-    return str(refused.value)
 
 
 @pytest.fixture
@@ -289,11 +289,13 @@ IMAGES = [
 ]
 
 
-@pytest.mark.parametrize(("name", "data", "message"), [c[1:] for c in IMAGES], ids=[c[0] for c in IMAGES])
-def test_a_product_photo_of_the_wrong_kind_broken_or_too_big_is_refused(admin_client, storage, name, data, message):
+@pytest.fixture
+def brand():
+    return BrandFactory()
+
+
+def add_product_with_photo(admin_client, brand, name, data):
     url = reverse("admin:products_product_add")
-    brand = BrandFactory()
-    before = rows_stored()
     fields = form_data(admin_client.get(url).content.decode(), "product_form") | {
         "brand": str(brand.pk),
         "name": "L-Glutamine Powder",
@@ -307,30 +309,28 @@ def test_a_product_photo_of_the_wrong_kind_broken_or_too_big_is_refused(admin_cl
         "image_alt": "The tub from the front",
         "image": SimpleUploadedFile(name, data),
     }
-    response = admin_client.post(url, fields)
+    return admin_client.post(url, fields)
+
+
+@pytest.mark.parametrize(("name", "data", "message"), [c[1:] for c in IMAGES], ids=[c[0] for c in IMAGES])
+def test_a_product_photo_of_the_wrong_kind_broken_or_too_big_is_refused(
+    admin_client,
+    storage,
+    brand,
+    name,
+    data,
+    message,
+):
+    before = rows_stored()
+    response = add_product_with_photo(admin_client, brand, name, data)
     assert response.status_code == 200  # the form again, not a redirect to the saved product
     errors = " ".join(response.context["adminform"].form.errors.get("image", []))
-    assert errors
     assert message in errors
     assert rows_stored() == before
     assert files_kept(storage) == []
 
 
-def test_a_good_photo_is_accepted(admin_client, storage):
+def test_a_good_photo_is_accepted(admin_client, storage, brand):
     """The refusals above are the files' doing: the same form takes a real photo."""
-    url = reverse("admin:products_product_add")
-    fields = form_data(admin_client.get(url).content.decode(), "product_form") | {
-        "brand": str(BrandFactory().pk),
-        "name": "L-Glutamine Powder",
-        "slug": "l-glutamine-powder",
-        "sku": "PHOTO-1",
-        "form": "powder",
-        "serving_size": "1 scoop (5 g)",
-        "amount_per_serving": "5",
-        "amount_unit": "g",
-        "servings_per_container": "100",
-        "image_alt": "The tub from the front",
-        "image": SimpleUploadedFile("label.png", png()),
-    }
-    assert admin_client.post(url, fields).status_code == 302
+    assert add_product_with_photo(admin_client, brand, "label.png", png()).status_code == 302
     assert Product.objects.get().image.name.startswith("products/label")
