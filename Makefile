@@ -54,9 +54,13 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# Benchmarks, not tests: figures to read, nothing asserted.
+# Benchmarks, not tests: figures to read, nothing asserted (README, "Benchmarks").
+# Options through BENCH_ARGS, e.g. make bench BENCH_ARGS="--duration 3 --no-import".
 bench: $(STAMP)
-	$(BIN)/python bench/import_bench.py
+	@command -v wrk >/dev/null || { echo "=== installing wrk"; apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || \
+		echo "wrk could not be installed (apt-get install wrk): requests per second will be SKIPPED"
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles

@@ -1,0 +1,506 @@
+"""`make bench`: the guide page, search and imports on a large dataset, as figures to read.
+
+    .venv/bin/python bench/run.py [--duration 10] [--connections 32] [--no-import]
+
+Runs on the configured database (DATABASE_URL) but never in the developer's
+own: SQLite uses bench/bench.sqlite3, PostgreSQL a database named
+glutasite_bench on the same server. The dataset (bench/dataset.py: 200
+published guides, 2,000 products with 4 offers each, 5,000 studies) is built
+once and reused while it matches.
+
+Measures, with production settings (DJANGO_DEBUG=0) and bench/settings.py:
+- the guide page in-process (Django test client): SQL queries, and the median
+  time uncached (cache emptied before each request) and cached;
+- search in-process: median time per query, cache emptied each time;
+- requests per second under gunicorn (2 workers) on 127.0.0.1 with wrk: a
+  static file (the ceiling), the guide page cached and uncached (a second
+  gunicorn with DJANGO_PAGE_CACHE_SECONDS=0) and search, each also as a share
+  of the static file's rate;
+- spreadsheet import rows per second (bench/import_bench.py).
+
+Prints the figures and writes them to bench/results.json, under "sqlite" or
+"postgresql" (the other database's last run is kept). Nothing is asserted.
+"""
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+BENCH_DIR = BASE_DIR / "bench"
+SQLITE_FILE = BENCH_DIR / "bench.sqlite3"
+RESULTS_FILE = BENCH_DIR / "results.json"
+POSTGRES_NAME = "glutasite_bench"
+POSTGRES_SCHEMES = {"postgres", "postgresql", "pgsql"}
+HOST = "127.0.0.1"
+
+GUIDE_REQUESTS = {"uncached": 30, "cached": 300}
+SEARCH_QUERIES = [
+    "glutamine",
+    "magnesium sleep",
+    "vitamin d3 immunity",
+    "creatine muscle strength",
+    "fish oil blood pressure",
+]
+SEARCH_REQUESTS = 5
+IMPORT_ROWS = 10_000
+IMPORT_BASELINE_ROWS = 1_000
+SERVER_START_SECONDS = 60
+
+sys.path.insert(0, str(BASE_DIR))
+
+
+def bench_database(configured):
+    """(DATABASE_URL of the benchmark database, vendor) for the configured DATABASE_URL."""
+    if not configured or configured.startswith("sqlite"):
+        return f"sqlite:///{SQLITE_FILE}", "sqlite"
+    parts = urlsplit(configured)
+    if parts.scheme not in POSTGRES_SCHEMES:
+        raise SystemExit(f"make bench runs on SQLite or PostgreSQL, not {parts.scheme}.")
+    return urlunsplit(parts._replace(path=f"/{POSTGRES_NAME}")), "postgresql"
+
+
+def postgres_admin(url, action):
+    """Run CREATE/DROP DATABASE for the benchmark database, from the server's maintenance database."""
+    import psycopg
+    from psycopg import sql
+
+    maintenance = urlunsplit(urlsplit(url)._replace(scheme="postgresql", path="/postgres"))
+    with psycopg.connect(maintenance, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [POSTGRES_NAME]).fetchone()
+        if action == "create" and not exists:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(POSTGRES_NAME)))
+        elif action == "drop" and exists:
+            conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(POSTGRES_NAME)))
+
+
+def production_environment(database_url, static_root):
+    """What gunicorn and this process run with: debug off, a throwaway key, plain http on 127.0.0.1."""
+    return {
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "BENCH_STATIC_ROOT": str(static_root),
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": HOST,
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_BEHIND_TLS_PROXY": "0",
+        "DJANGO_LOG_LEVEL": "ERROR",
+    }
+
+
+def prepare_dataset(vendor, database_url):
+    """Migrate the benchmark database and build the dataset unless it is already there."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from bench import dataset
+    from evidence.models import Study
+    from guides.models import Guide
+    from products.models import Product
+
+    call_command("migrate", verbosity=0)
+    if dataset.is_built():
+        dataset.refresh_prices()
+        return {"built": False, "seconds": 0.0}
+    print("Building the dataset (once; later runs reuse it)...", flush=True)
+    start = time.perf_counter()
+    if any(model.objects.exists() for model in [Guide, Product, Study]):
+        # An older or half-built dataset: start again from an empty database.
+        connection.close()
+        if vendor == "sqlite":
+            SQLITE_FILE.unlink()
+        else:
+            postgres_admin(database_url, "drop")
+            postgres_admin(database_url, "create")
+        call_command("migrate", verbosity=0)
+    dataset.build_dataset()
+    return {"built": True, "seconds": round(time.perf_counter() - start, 1)}
+
+
+def median_ms(timings):
+    return round(statistics.median(timings) * 1000, 2)
+
+
+def timed_get(client, url):
+    start = time.perf_counter()
+    response = client.get(url)
+    elapsed = time.perf_counter() - start
+    if response.status_code != 200:
+        raise SystemExit(f"GET {url} answered {response.status_code}")
+    return elapsed, response
+
+
+def count_queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    return len(queries)
+
+
+def measure_guide_page(client, url):
+    from django.core.cache import cache
+
+    client.get(url)  # compile templates, open the database connection
+    cache.clear()
+    uncached_queries = count_queries(client, url)
+    cached_queries = count_queries(client, url)
+    uncached = []
+    for _ in range(GUIDE_REQUESTS["uncached"]):
+        cache.clear()
+        elapsed, response = timed_get(client, url)
+        uncached.append(elapsed)
+    cached = [timed_get(client, url)[0] for _ in range(GUIDE_REQUESTS["cached"])]
+    return {
+        "url": url,
+        "bytes": len(response.content),
+        "queries_uncached": uncached_queries,
+        "queries_cached": cached_queries,
+        "median_ms_uncached": median_ms(uncached),
+        "median_ms_cached": median_ms(cached),
+        "requests": GUIDE_REQUESTS,
+    }
+
+
+def measure_search(client, search_url):
+    from django.core.cache import cache
+
+    from guides.search import search
+
+    queries = {}
+    for query in SEARCH_QUERIES:
+        url = f"{search_url}?{urlencode({'q': query})}"
+        cache.clear()
+        client.get(url)
+        cache.clear()
+        sql_queries = count_queries(client, url)
+        timings = []
+        for _ in range(SEARCH_REQUESTS):
+            cache.clear()
+            timings.append(timed_get(client, url)[0])
+        queries[query] = {"median_ms": median_ms(timings), "results": search(query).count, "sql_queries": sql_queries}
+    return {
+        "queries": queries,
+        "median_ms": round(statistics.median(q["median_ms"] for q in queries.values()), 2),
+        "requests_per_query": SEARCH_REQUESTS,
+    }
+
+
+# HTTP: gunicorn and wrk
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def fetch(url):
+    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 (always http://127.0.0.1)
+        return response.status, response.read()
+
+
+@contextlib.contextmanager
+def gunicorn(env, log_path):
+    """gunicorn on 127.0.0.1 with 2 workers; yields its base URL and is stopped whatever happens."""
+    port = free_port()
+    command = [
+        str(Path(sys.executable).parent / "gunicorn"),
+        "glutasite.wsgi",
+        "--bind",
+        f"{HOST}:{port}",
+        "--workers",
+        "2",
+        "--chdir",
+        str(BASE_DIR),
+        "--log-level",
+        "warning",
+    ]
+    with open(log_path, "ab") as log:
+        # Its own session, so stopping it reaches its workers and nothing else.
+        process = subprocess.Popen(command, env=env, stdout=log, stderr=log, start_new_session=True)
+    base = f"http://{HOST}:{port}"
+    try:
+        deadline = time.monotonic() + SERVER_START_SECONDS
+        while True:
+            if process.poll() is not None:
+                raise SystemExit(f"gunicorn exited with {process.returncode}; see {log_path}")
+            try:
+                fetch(f"{base}/robots.txt")
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise SystemExit(
+                        f"gunicorn did not answer within {SERVER_START_SECONDS} s; see {log_path}"
+                    ) from None
+                time.sleep(0.2)
+        yield base
+    finally:
+        stop(process)
+
+
+def stop(process):
+    if process.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=5)
+
+
+WRK_UNITS = {"us": 0.001, "ms": 1, "s": 1000, "m": 60_000}
+
+
+def wrk_ms(text):
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return round(float(number) * WRK_UNITS[unit], 2)
+
+
+def run_wrk(url, duration, connections):
+    for _ in range(5):  # warm up: templates compiled, connections open, the cache filled where it is on
+        status, _ = fetch(url)
+        if status != 200:
+            raise SystemExit(f"GET {url} answered {status}")
+    command = [
+        "wrk",
+        f"-t{min(2, connections)}",
+        f"-c{connections}",
+        f"-d{duration}s",
+        "--timeout",
+        "10s",
+        "--latency",
+        url,
+    ]
+    output = subprocess.run(command, capture_output=True, text=True, timeout=duration + 60, check=True).stdout
+    figures = {
+        "requests_per_second": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "requests": int(re.search(r"(\d+) requests in", output).group(1)),
+        "latency_p50_ms": wrk_ms(re.search(r"\s50%\s+(\S+)", output).group(1)),
+        "latency_p99_ms": wrk_ms(re.search(r"\s99%\s+(\S+)", output).group(1)),
+        "non_2xx_3xx": int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", output)) else 0,
+        "socket_errors": sum(map(int, m.groups()))
+        if (m := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output))
+        else 0,
+    }
+    return figures
+
+
+def measure_http(env, paths, duration, connections, log_path):
+    results = {}
+    for cache_on, targets in [
+        (True, [("static file", paths["static"]), ("guide page, cached", paths["guide"])]),
+        (False, [("guide page, uncached", paths["guide"]), ("search", paths["search"])]),
+    ]:
+        server_env = env if cache_on else {**env, "DJANGO_PAGE_CACHE_SECONDS": "0"}
+        with gunicorn(server_env, log_path) as base:
+            for name, path in targets:
+                print(f"  wrk {duration} s on {name}...", flush=True)
+                results[name] = {"path": path, **run_wrk(f"{base}{path}", duration, connections)}
+    ceiling = results["static file"]["requests_per_second"]
+    for figures in results.values():
+        figures["share_of_static"] = round(figures["requests_per_second"] / ceiling, 4)
+    return results
+
+
+def measure_import(env):
+    with tempfile.NamedTemporaryFile(suffix=".json") as figures:
+        command = [
+            sys.executable,
+            str(BENCH_DIR / "import_bench.py"),
+            f"--rows={IMPORT_ROWS}",
+            f"--baseline-rows={IMPORT_BASELINE_ROWS}",
+            f"--json={figures.name}",
+        ]
+        subprocess.run(command, env=env, check=True, timeout=600)
+        return json.loads(Path(figures.name).read_text())
+
+
+# Report
+
+
+def write_results(results):
+    """Keep the latest run on each database, so SQLite's and PostgreSQL's figures sit side by side."""
+    try:
+        runs = json.loads(RESULTS_FILE.read_text())
+    except (OSError, ValueError):
+        runs = {}
+    if not isinstance(runs, dict) or not all(vendor in {"sqlite", "postgresql"} for vendor in runs):
+        runs = {}
+    runs[results["database"]["vendor"]] = results
+    RESULTS_FILE.write_text(json.dumps(runs, indent=2) + "\n")
+
+
+def report(results):
+    db = results["database"]
+    data = results["dataset"]
+    counts = ", ".join(f"{n:,} {what}" for what, n in data["counts"].items())
+    how = f"built in {data['seconds']} s" if data["built"] else "reused"
+    lines = [
+        "",
+        f"Glutasite benchmarks on {db['vendor']} ({db['name']}), {results['machine']['cpus']} CPUs, "
+        f"load average {results['machine']['load_average_at_start']} at start",
+        f"Dataset: {counts} ({how})",
+        "",
+        f"Guide page {results['guide_page']['url']}, in-process (Django test client), "
+        f"{results['guide_page']['bytes']:,} bytes",
+        f"{'':<24}{'SQL queries':>12}{'median ms':>12}{'requests':>10}",
+    ]
+    page = results["guide_page"]
+    for state in ["uncached", "cached"]:
+        lines.append(
+            f"  {state:<22}{page[f'queries_{state}']:>12}{page[f'median_ms_{state}']:>12.2f}"
+            f"{page['requests'][state]:>10}"
+        )
+    search = results["search"]
+    lines += [
+        "",
+        f"Search, in-process, median of {search['requests_per_query']} per query (cache emptied each time)",
+        f"{'':<30}{'median ms':>10}{'results':>9}{'SQL queries':>13}",
+    ]
+    for query, figures in search["queries"].items():
+        lines.append(f"  {query!r:<28}{figures['median_ms']:>10.2f}{figures['results']:>9}{figures['sql_queries']:>13}")
+    lines.append(f"  {'median over the queries':<28}{search['median_ms']:>10.2f}")
+    http = results.get("http")
+    if http:
+        settings = results["http_settings"]
+        lines += [
+            "",
+            f"HTTP: gunicorn, {settings['workers']} sync workers, wrk {settings['duration_s']} s at "
+            f"{settings['connections']} connections on {HOST} (wrk shares the {results['machine']['cpus']} CPUs)",
+            f"{'':<24}{'req/s':>10}{'vs static':>11}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}",
+        ]
+        for name, figures in http.items():
+            errors = figures["non_2xx_3xx"] + figures["socket_errors"]
+            lines.append(
+                f"  {name:<22}{figures['requests_per_second']:>10,.1f}{figures['share_of_static']:>11.4f}"
+                f"{figures['latency_p50_ms']:>9.1f}{figures['latency_p99_ms']:>9.1f}{errors:>8}"
+            )
+    else:
+        lines += ["", f"HTTP: not measured ({results['http_skipped']})"]
+    imports = results.get("import")
+    if imports:
+        lines += [
+            "",
+            f"Import, rows per second: ours on a {imports['rows']:,}-row XLSX, "
+            f"django-import-export's default on {imports.get('library_default_rows', 0):,} rows",
+            f"{'':<24}{'ours':>10}{'library default':>17}",
+        ]
+        for step, figure in imports["ours"].items():
+            library = imports.get("library_default", {}).get(step)
+            lines.append(
+                f"  {step:<22}{figure:>10,.0f}{library:>17,.0f}" if library else f"  {step:<22}{figure:>10,.0f}"
+            )
+    lines += ["", f"Written to {RESULTS_FILE.relative_to(BASE_DIR)} after {results['seconds']} s."]
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=10, help="Seconds wrk runs against each address.")
+    parser.add_argument("--connections", type=int, default=32, help="Connections wrk keeps open.")
+    parser.add_argument("--no-import", action="store_true", help="Skip the spreadsheet import benchmark.")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    # A `kill` runs the same clean-up as Ctrl-C: gunicorn is always stopped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+
+    database_url, vendor = bench_database(os.environ.get("DATABASE_URL", ""))
+    if vendor == "postgresql":
+        postgres_admin(database_url, "create")
+    static_root = Path(tempfile.mkdtemp(prefix="glutasite-bench-static-"))
+    try:
+        env = {**os.environ, **production_environment(database_url, static_root)}
+        os.environ.update(env)
+        import django
+
+        django.setup()
+        from django.conf import settings
+        from django.core.management import call_command
+        from django.db import connection
+        from django.templatetags.static import static
+        from django.test import Client
+        from django.urls import reverse
+
+        from bench import dataset
+        from guides.models import Guide
+
+        name = (
+            SQLITE_FILE.relative_to(BASE_DIR)
+            if vendor == "sqlite"
+            else f"{POSTGRES_NAME} on {settings.DATABASES['default']['HOST']}"
+        )
+        print(f"Benchmark database: {name}", flush=True)
+        built = prepare_dataset(vendor, database_url)
+        call_command("collectstatic", interactive=False, verbosity=0)
+
+        guides = Guide.objects.published().filter(category__parent__parent__slug=dataset.MARKER_SLUG).order_by("slug")
+        guide = guides[guides.count() // 2]
+        paths = {
+            "guide": guide.get_absolute_url(),
+            "search": f"{reverse('guides:search')}?{urlencode({'q': SEARCH_QUERIES[0]})}",
+            "static": static("css/site.css"),
+        }
+        results = {
+            "ran_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "database": {"vendor": connection.vendor, "name": str(name)},
+            "machine": {
+                "cpus": os.cpu_count(),
+                # Other work on the machine slows every figure; this says how busy it was.
+                "load_average_at_start": round(os.getloadavg()[0], 2),
+                "python": platform.python_version(),
+                "django": django.__version__,
+            },
+            "dataset": {"counts": dataset.dataset_counts(), "sizes": dataset.sizes_as_dict(), **built},
+        }
+
+        # The test client's host; gunicorn is only ever asked for 127.0.0.1.
+        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+        client = Client()
+        print("Guide page and search, in-process...", flush=True)
+        results["guide_page"] = measure_guide_page(client, paths["guide"])
+        results["search"] = measure_search(client, reverse("guides:search"))
+        connection.close()
+
+        if shutil.which("wrk"):
+            print("HTTP under gunicorn...", flush=True)
+            log_path = Path(tempfile.gettempdir()) / "glutasite-bench-gunicorn.log"
+            results["http_settings"] = {"workers": 2, "duration_s": args.duration, "connections": args.connections}
+            results["http"] = measure_http(env, paths, args.duration, args.connections, log_path)
+        else:
+            results["http_skipped"] = "wrk is not installed: apt-get install wrk"
+
+        if not args.no_import:
+            print("Spreadsheet import...", flush=True)
+            results["import"] = measure_import(env)
+
+        results["seconds"] = round(time.perf_counter() - started)
+        write_results(results)
+        print(report(results))
+    finally:
+        shutil.rmtree(static_root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
