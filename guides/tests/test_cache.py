@@ -41,7 +41,7 @@ def test_anonymous_pages_are_cached_with_headers_for_a_cdn(client):
 
 
 @pytest.mark.parametrize(
-    ("page", "change", "seen"),
+    ("shown_on", "change", "seen"),
     [
         ("guide", lambda objects: save(objects["faq"], question="New question?"), "New question?"),
         ("guide", lambda objects: save(objects["offer"], price="12.34"), "12.34"),
@@ -54,7 +54,7 @@ def test_anonymous_pages_are_cached_with_headers_for_a_cdn(client):
         ("reviewer", lambda objects: save(objects["guide"].reviewer, name="Dr Renamed"), "Dr Renamed"),
     ],
 )
-def test_saving_what_a_page_shows_empties_the_cache(client, page, change, seen):
+def test_saving_what_a_page_shows_empties_the_cache(client, shown_on, change, seen):
     guide = GuideFactory()
     faq = FAQFactory(guide=guide, question="Old question?")
     ranked = RankedProductFactory(guide=guide)
@@ -71,7 +71,7 @@ def test_saving_what_a_page_shows_empties_the_cache(client, page, change, seen):
         "page": objects["page"].get_absolute_url(),
         "home": "/",
         "reviewer": guide.reviewer.get_absolute_url(),
-    }[page]
+    }[shown_on]
     assert seen not in text(client.get(path))
     change(objects)
     assert seen in text(client.get(path))
