@@ -55,6 +55,8 @@ STUDY_VECTOR = (
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\ue000\ue001]")
 _WORD = re.compile(r"\w+")
+# A "-" starts an exclusion only after a space or at the start, so "x-ray" stays one term.
+_TERM = re.compile(r'(?<!\S)(?P<negated_phrase>-?)"(?P<phrase>[^"]*)"?|(?:(?<!\S)(?P<negated_word>-))?(?P<word>\w+)')
 _MARKER = re.compile(r"\[@[^\]\s]*\]?")  # also a marker a headline fragment cut short
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _MARKDOWN = re.compile(r"[*_`]+|^\s*(?:#+|>|-|\d+\.)\s+", re.MULTILINE)
@@ -95,13 +97,12 @@ def clean_query(raw):
 def search(raw_query):
     query, shortened = clean_query(raw_query)
     results = Results(query=query, shortened=shortened)
-    words = _WORD.findall(query)[:MAX_WORDS]
-    if not words:
+    if not _WORD.search(query):
         return results
     if connection.vendor == "postgresql":
         _search_postgres(results, query)
     else:
-        _search_fallback(results, words)
+        _search_fallback(results, query)
     return results
 
 
@@ -142,7 +143,7 @@ def excerpt(text, words, size=35):
     """About `size` words of `text` around the first match, marked."""
     plain = text.split()
     lowered = [token.casefold() for token in plain]
-    folded = [word.casefold() for word in words]
+    folded = [word.split()[0].casefold() for word in words]
     first = next((i for i, token in enumerate(lowered) if any(word in token for word in folded)), 0)
     begin = max(0, first - size // 3)
     chosen = " ".join(plain[begin : begin + size])
@@ -237,69 +238,96 @@ def _search_postgres(results, query):
     ]
 
 
-def _all_words_in(fields, words):
-    """Every word in at least one of the fields."""
+def _matching(fields, terms, excluded):
+    """Every term in at least one of the fields, and no excluded word in any."""
     condition = Q()
-    for word in words:
-        any_field = Q()
-        for name in fields:
-            any_field |= Q(**{f"{name}__icontains": word})
-        condition &= any_field
+    for term in terms:
+        condition &= _in_any(fields, term)
+    for word in excluded:
+        condition &= ~_in_any(fields, word)
     return condition
 
 
-def _score(title, rest, words):
-    title, rest = title.casefold(), rest.casefold()
-    return sum(3 * title.count(word.casefold()) + rest.count(word.casefold()) for word in words)
+def _in_any(fields, term):
+    found = Q()
+    for name in fields:
+        found |= Q(**{f"{name}__icontains": term})
+    return found
 
 
-def _search_fallback(results, words):
-    guides = list(
-        Guide.objects.published()
-        .filter(_all_words_in(["title", "intro"], words))
-        .select_related("category")
-        .order_by("title")[:FALLBACK_CANDIDATES],
+def _best(queryset, fields, terms, excluded, *, title, rest):
+    """Up to RESULTS_PER_KIND matches, those with the terms in their title first."""
+
+    def score(obj):
+        heading, body = title(obj).casefold(), rest(obj).casefold()
+        return sum(3 * heading.count(term.casefold()) + body.count(term.casefold()) for term in terms)
+
+    candidates = list(queryset.filter(_matching(fields, terms, excluded))[:FALLBACK_CANDIDATES])
+    candidates.sort(key=lambda obj: -score(obj))  # stable: ties keep the queryset's order
+    return candidates[:RESULTS_PER_KIND]
+
+
+def fallback_terms(query):
+    """Words and "quoted phrases" that must appear, and -words that must not, as PostgreSQL's web search reads them."""
+    required, excluded = [], []
+    for match in _TERM.finditer(query):
+        negated = match.group("negated_phrase") or match.group("negated_word")
+        text = " ".join(_WORD.findall(match.group("phrase") or match.group("word") or ""))
+        if text:
+            (excluded if negated else required).append(text)
+    return required[:MAX_WORDS], excluded[:MAX_WORDS]
+
+
+def _search_fallback(results, query):
+    terms, excluded = fallback_terms(query)
+    if not terms:
+        return
+
+    guides = _best(
+        Guide.objects.published().select_related("category").order_by("title"),
+        ["title", "intro"],
+        terms,
+        excluded,
+        title=lambda guide: guide.title,
+        rest=lambda guide: guide.intro,
     )
-    guides.sort(key=lambda guide: -_score(guide.title, guide.intro, words))
     results.guides = [
         Hit(
-            marked_html(insert_marks(guide.title, words)),
+            marked_html(insert_marks(guide.title, terms)),
             guide.get_absolute_url(),
-            excerpt(readable(guide.intro), words),
+            excerpt(readable(guide.intro), terms),
             guide.category.name,
         )
-        for guide in guides[:RESULTS_PER_KIND]
+        for guide in guides
     ]
 
-    products = list(
-        _reachable_products()
-        .filter(_all_words_in(["name", "certifications", "brand__name"], words))
-        .order_by("brand__name", "name")[:FALLBACK_CANDIDATES],
+    products = _best(
+        _reachable_products().order_by("brand__name", "name"),
+        ["name", "certifications", "brand__name"],
+        terms,
+        excluded,
+        title=str,
+        rest=lambda product: product.certifications,
     )
-    products.sort(key=lambda product: -_score(f"{product.brand.name} {product.name}", product.certifications, words))
     results.products = [
-        Hit(
-            marked_html(insert_marks(str(product), words)),
-            product.get_absolute_url(),
-            "",
-            _product_meta(product),
-        )
-        for product in products[:RESULTS_PER_KIND]
+        Hit(marked_html(insert_marks(str(product), terms)), product.get_absolute_url(), "", _product_meta(product))
+        for product in products
     ]
 
-    studies = list(
-        Study.objects.filter(_all_words_in(["title", "finding", "authors", "summary"], words)).order_by(
-            "-year",
-            "title",
-        )[:FALLBACK_CANDIDATES],
+    studies = _best(
+        Study.objects.order_by("-year", "title"),
+        ["title", "finding", "authors", "summary"],
+        terms,
+        excluded,
+        title=lambda study: study.title,
+        rest=lambda study: f"{study.finding} {study.authors} {study.summary}",
     )
-    studies.sort(key=lambda study: -_score(study.title, f"{study.finding} {study.authors} {study.summary}", words))
     results.studies = [
         Hit(
-            marked_html(insert_marks(study.title, words)),
+            marked_html(insert_marks(study.title, terms)),
             study.get_absolute_url(),
-            excerpt(readable(f"{study.finding} {study.summary}"), words),
+            excerpt(readable(f"{study.finding} {study.summary}"), terms),
             _study_meta(study),
         )
-        for study in studies[:RESULTS_PER_KIND]
+        for study in studies
     ]

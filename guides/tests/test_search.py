@@ -181,14 +181,21 @@ def test_results_are_capped_per_kind(client):
 # PostgreSQL: full-text search, its dictionary and its indexes
 
 
-@postgres_only
-def test_postgres_matches_word_forms_and_web_search_syntax(client, library):
-    assert section(results(client, "preserving"), "studies") == [
-        "Glutamine and the <mark>preservation</mark> of gut integrity",
-    ]
+def test_excluded_words_and_quoted_phrases_work_as_in_web_search(client, library):
     assert section(results(client, "glutamine -intravenous"), "studies") == []
+    assert [plain(title) for title in section(results(client, "glutamine -creatine"), "studies")] == [
+        "Glutamine and the preservation of gut integrity",
+    ]
     assert [plain(title) for title in section(results(client, '"gut integrity"'), "studies")] == [
         "Glutamine and the preservation of gut integrity",
+    ]
+    assert section(results(client, '"integrity gut"'), "studies") == []
+
+
+@postgres_only
+def test_postgres_matches_other_forms_of_a_word(client, library):
+    assert section(results(client, "preserving"), "studies") == [
+        "Glutamine and the <mark>preservation</mark> of gut integrity",
     ]
 
 
