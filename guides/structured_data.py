@@ -126,16 +126,18 @@ def _ranked_product(ranked, reviewer, guide, base_url):
     )
 
 
-def guide_structured_data(guide, ranked_products, *, base_url, description=""):
+def guide_structured_data(guide, ranked_products, *, base_url, path=None, description=""):
     """MedicalWebPage, BreadcrumbList, FAQPage (with an FAQ) and one Product per ranked product.
 
     `ranked_products` are the guide page's, with `product.active_offers`
-    prefetched and annotated with `price_is_fresh`.
+    prefetched and annotated with `price_is_fresh`. `path` is the address the
+    page is read at, which for a pending change staff preview is the live guide's.
     """
-    url = base_url + guide.get_absolute_url()
+    path = path or guide.get_absolute_url()
+    url = base_url + path
     reviewer = person(guide.reviewer, base_url)
     publisher = organization(base_url)
-    trail = [*category_trail(guide.category), (guide.title, guide.get_absolute_url())]
+    trail = [*category_trail(guide.category), (guide.title, path)]
     items = [
         _compact(
             {

@@ -55,6 +55,7 @@ def guide_structured_data(context, guide, ranked_products):
         guide,
         ranked_products,
         base_url=f"{request.scheme}://{request.get_host()}",
+        path=request.path,
         description=truncatewords(without_citation_markers(guide.intro), 30),
     )
     return json_ld(items)
