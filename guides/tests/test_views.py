@@ -89,6 +89,7 @@ def test_guide_page_shows_every_block_in_reference_order(client):
         "References",
         'id="ref-3"',
         "Shop #1 pick",
+        f'href="/guides/{guide.slug}/report/"',
     ]
     positions = [html.find(block) for block in blocks]
     missing = [block for block, pos in zip(blocks, positions, strict=True) if pos == -1]
