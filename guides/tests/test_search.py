@@ -15,7 +15,10 @@ from products.tests.factories import BrandFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
 
-postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL full-text search")
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs PostgreSQL: its full-text search, GIN indexes and SearchHeadline (set DATABASE_URL)",
+)
 SEARCH_URL = reverse("guides:search")
 
 
