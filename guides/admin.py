@@ -176,17 +176,7 @@ class GuideAdminForm(forms.ModelForm):
 
     class Meta:
         model = Guide
-        fields = [
-            "title",
-            "slug",
-            "category",
-            "evidence_grade",
-            "grade_override_reason",
-            "reviewer",
-            "intro",
-            "expert_take",
-            "featured",
-        ]
+        fields = [name for name in workflow.CONTENT_FIELDS if not name.endswith("_html")]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

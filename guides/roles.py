@@ -5,18 +5,17 @@ tests whose database is flushed call `grant_roles` to put them back.
 """
 
 VIEW_ADD_CHANGE = ["view", "add", "change"]
+# Whoever edits a guide edits all its ordered parts.
+GUIDE_PARTS = {
+    model: [*VIEW_ADD_CHANGE, "delete"]
+    for model in ["keybenefit", "rankedproduct", "section", "complaint", "safetywarning", "faq", "citation"]
+}
 
 ROLES = {
     "Reviewers": {
         "guides": {
             "guide": [*VIEW_ADD_CHANGE, "sign_off"],
-            "keybenefit": VIEW_ADD_CHANGE + ["delete"],
-            "rankedproduct": VIEW_ADD_CHANGE + ["delete"],
-            "section": VIEW_ADD_CHANGE + ["delete"],
-            "complaint": VIEW_ADD_CHANGE + ["delete"],
-            "safetywarning": VIEW_ADD_CHANGE + ["delete"],
-            "faq": VIEW_ADD_CHANGE + ["delete"],
-            "citation": VIEW_ADD_CHANGE + ["delete"],
+            **GUIDE_PARTS,
             "category": ["view"],
             "reviewer": ["view"],
         },
@@ -31,13 +30,7 @@ ROLES = {
     "Editors": {
         "guides": {
             "guide": [*VIEW_ADD_CHANGE, "delete", "publish"],
-            "keybenefit": VIEW_ADD_CHANGE + ["delete"],
-            "rankedproduct": VIEW_ADD_CHANGE + ["delete"],
-            "section": VIEW_ADD_CHANGE + ["delete"],
-            "complaint": VIEW_ADD_CHANGE + ["delete"],
-            "safetywarning": VIEW_ADD_CHANGE + ["delete"],
-            "faq": VIEW_ADD_CHANGE + ["delete"],
-            "citation": VIEW_ADD_CHANGE + ["delete"],
+            **GUIDE_PARTS,
             "category": VIEW_ADD_CHANGE,
             "reviewer": VIEW_ADD_CHANGE,
             "sitesettings": ["view", "change"],
