@@ -421,11 +421,6 @@ class Guide(CitingMarkdownModel):
         """A published guide is changed through a pending change, never in place."""
         return self.status == self.Status.PUBLISHED and not self.draft_of_id
 
-    def clean(self):
-        super().clean()
-        if self.updated_at and self.published_at and self.updated_at < self.published_at:
-            raise ValidationError({"updated_at": "A guide cannot be updated before it was published."})
-
 
 class GuidePart(models.Model):
     """A block of a guide that editors put in order."""

@@ -177,15 +177,15 @@ def publish_checks(guide, at=None):
         problems.append(
             Check(f"The reviewer {guide.reviewer.name} has no {', '.join(missing)} on file.", blocking=True),
         )
-    unresolved = []
-    for part, html_field in guide.text_in_page_order():
-        unresolved += citations.unresolved_markers(getattr(part, html_field))
+    # Every marker on the page, looked up in one query.
+    markers = [key for part, field in guide.text_in_page_order() for key in citations.markers_in(getattr(part, field))]
+    found = citations.resolve(set(markers))
+    unresolved = [f"[@{key}]" for key in dict.fromkeys(markers) if key not in found]
     if unresolved:
-        problems.append(
-            Check(f"Citation markers match no study: {', '.join(dict.fromkeys(unresolved))}.", blocking=True),
-        )
-    for benefit in guide.key_benefits.select_related("claim"):
-        if benefit.claim is None or not benefit.claim.claim_studies.exists():
+        problems.append(Check(f"Citation markers match no study: {', '.join(unresolved)}.", blocking=True))
+    benefits = guide.key_benefits.select_related("claim").prefetch_related("claim__claim_studies__study")
+    for benefit in benefits:
+        if benefit.claim is None or not benefit.claim.claim_studies.all():
             problems.append(Check(f"The key benefit “{benefit.title}” cites no study.", blocking=True))
     retracted = Study.objects.filter(
         Q(citations__guide=guide) | Q(claim_links__claim__key_benefits__guide=guide),
@@ -193,9 +193,15 @@ def publish_checks(guide, at=None):
     ).distinct()
     for study in retracted:
         problems.append(Check(f"The cited study “{study.title}” has been retracted.", blocking=True))
-    fresh = Offer.objects.active().fresh(at).filter(in_stock=True)
-    for ranked in guide.ranked_products.select_related("product__brand"):
-        if not fresh.filter(product=ranked.product_id).exists():
+    ranked_products = list(guide.ranked_products.select_related("product__brand"))
+    fresh = set(
+        Offer.objects.active()
+        .fresh(at)
+        .filter(in_stock=True, product__in=[ranked.product_id for ranked in ranked_products])
+        .values_list("product", flat=True),
+    )
+    for ranked in ranked_products:
+        if ranked.product_id not in fresh:
             problems.append(
                 Check(
                     f"The ranked product #{ranked.rank} {ranked.product} has no in-stock offer with a fresh price.",
@@ -206,7 +212,7 @@ def publish_checks(guide, at=None):
         problems.append(Check("The guide has no intro.", blocking=False))
     if not SiteSettings.load().medical_disclaimer.strip():
         problems.append(Check("The site's medical disclaimer is empty.", blocking=True))
-    claims = [b.claim for b in guide.key_benefits.select_related("claim") if b.claim]
+    claims = [benefit.claim for benefit in benefits if benefit.claim]
     if guide.grade_exceeds(claims) and not guide.grade_override_reason.strip():
         problems.append(
             Check("The evidence grade is higher than the key benefits' claims support, with no reason given.", True),
@@ -272,7 +278,7 @@ def sign_off(*, guide, user, at=None):
 
 def suggested_change_note(guide):
     """Lines for "What changed" that rank and evidence changes always need."""
-    live = guide.root.revisions.published().exclude(published_at=None).order_by("-number").first()
+    live = guide.root.revisions.published().order_by("-number").first()
     current = current_revision(guide)
     if live is None or current is None:
         return ""

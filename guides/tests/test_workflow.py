@@ -295,6 +295,17 @@ def test_each_gate_check_names_the_problem(case):
     assert failing[0].blocking is blocking
 
 
+@pytest.mark.parametrize("size", [1, 10])
+def test_gate_query_count_does_not_grow_with_the_guide(django_assert_max_num_queries, size):
+    guide = ready_guide()
+    for rank in range(2, size + 1):
+        OfferFactory(product=RankedProductFactory(guide=guide, rank=rank).product)
+        KeyBenefitFactory(guide=guide, claim=guide.key_benefits.first().claim, text="Helps [@pmid:99999999].")
+    guide = Guide.objects.get(pk=guide.pk)
+    with django_assert_max_num_queries(16):  # 15 when the text has no marker to look up
+        workflow.publish_checks(guide)
+
+
 def test_a_ready_guide_fails_only_the_sign_off_check():
     messages = [check.message for check in workflow.publish_checks(ready_guide())]
     assert messages == ["No reviewer has signed off the current version."]
