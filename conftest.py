@@ -21,7 +21,9 @@ def editor(django_user_model):
         last_name="Editor",
         is_staff=True,
     )
-    user.user_permissions.set(Permission.objects.filter(content_type__app_label__in=["guides", "evidence", "products"]))
+    user.user_permissions.set(
+        Permission.objects.filter(content_type__app_label__in=["guides", "evidence", "products", "readers"])
+    )
     return user
 
 

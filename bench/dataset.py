@@ -24,7 +24,6 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from evidence.models import Claim, ClaimStudy, Study, Topic
-from glutasite.markdown import render_markdown
 from guides import citations
 from guides.models import (
     FAQ,
@@ -41,6 +40,7 @@ from guides.models import (
     SiteSettings,
 )
 from products.models import Brand, Merchant, Offer, Product
+from richtext.markdown import render_markdown
 
 # Change the version whenever the builder changes, so `make bench` builds the new dataset.
 MARKER_SLUG = "bench-dataset-v1"

@@ -183,7 +183,7 @@ def measure_guide_page(client, url):
 def measure_search(client, search_url):
     from django.core.cache import cache
 
-    from guides.search import search
+    from readers.search import search
 
     queries = {}
     for query in SEARCH_QUERIES:
@@ -459,7 +459,7 @@ def main():
         guide = guides[guides.count() // 2]
         paths = {
             "guide": guide.get_absolute_url(),
-            "search": f"{reverse('guides:search')}?{urlencode({'q': SEARCH_QUERIES[0]})}",
+            "search": f"{reverse('readers:search')}?{urlencode({'q': SEARCH_QUERIES[0]})}",
             "static": static("css/site.css"),
         }
         results = {
@@ -480,7 +480,7 @@ def main():
         client = Client()
         print("Guide page and search, in-process...", flush=True)
         results["guide_page"] = measure_guide_page(client, paths["guide"])
-        results["search"] = measure_search(client, reverse("guides:search"))
+        results["search"] = measure_search(client, reverse("readers:search"))
         connection.close()
 
         if shutil.which("wrk"):

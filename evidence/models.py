@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
-from glutasite.markdown import render_markdown
+from richtext.markdown import render_markdown
 
 PMID_VALIDATOR = RegexValidator(r"^[1-9][0-9]{0,8}$", "A PMID is digits only, such as 7902229.")
 PMCID_VALIDATOR = RegexValidator(r"^PMC[0-9]+$", "A PMCID is PMC followed by digits, such as PMC1234567.")

@@ -54,9 +54,12 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "import_export",
     "simple_history",
+    "richtext",
     "evidence",
     "products",
     "guides",
+    "readers",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -67,7 +70,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "guides.cache.ReaderPageCacheMiddleware",
+    "readers.cache.ReaderPageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",

@@ -5,8 +5,8 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from guides.sitemaps import SITEMAPS
 from products.views import affiliate_redirect
+from readers.sitemaps import SITEMAPS
 
 admin.site.site_header = "Glutasite editorial"
 admin.site.site_title = "Glutasite editorial"
@@ -20,4 +20,5 @@ urlpatterns = [
     path("products/", include("products.urls")),
     path("evidence/", include("evidence.urls")),
     path("", include("guides.urls")),
+    path("", include("readers.urls")),
 ] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -128,8 +128,9 @@ def link_markers(html):
     return _rewrite_text(html, rewrite), list(dict.fromkeys(studies.values()))
 
 
-def unresolved_markers(html):
-    keys = markers_in(html)
+def unresolved_markers(htmls):
+    """The markers in these pieces of rendered HTML that match no study, each once, looked up in one query."""
+    keys = [key for html in htmls for key in markers_in(html)]
     studies = resolve(set(keys))
     return [f"[@{key}]" for key in dict.fromkeys(keys) if key not in studies]
 

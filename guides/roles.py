@@ -1,15 +1,20 @@
 """The editorial roles: which permissions each group holds.
 
-The data migration 0008_editorial_roles creates the groups from this table;
-tests whose database is flushed call `grant_roles` to put them back.
+The groups are kept to this table after every `migrate` (and after a test
+database is flushed) by `sync_roles`, connected in `guides.apps`; give
+someone a role by adding them to its group. A role that needs more is a
+change to this table, not to the group in the admin, which the next migrate
+would undo.
 """
 
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
+
+from .parts import PARTS
+
 VIEW_ADD_CHANGE = ["view", "add", "change"]
-# Whoever edits a guide edits all its ordered parts.
-GUIDE_PARTS = {
-    model: [*VIEW_ADD_CHANGE, "delete"]
-    for model in ["keybenefit", "rankedproduct", "section", "complaint", "safetywarning", "faq", "citation"]
-}
+# Whoever edits a guide edits all its parts.
+GUIDE_PARTS = {part.model._meta.model_name: [*VIEW_ADD_CHANGE, "delete"] for part in PARTS}
 
 ROLES = {
     "Reviewers": {
@@ -63,11 +68,11 @@ def codename(action, model):
     return f"{action}_guide" if action in {"sign_off", "publish"} else f"{action}_{model}"
 
 
-def grant_roles(apps):
+def grant_roles(apps, roles=ROLES):
     """Create each role's group with exactly its permissions (which must exist)."""
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    for role, grants in ROLES.items():
+    for role, grants in roles.items():
         group, _ = Group.objects.get_or_create(name=role)
         wanted = []
         for app_label, models in grants.items():
@@ -81,3 +86,10 @@ def grant_roles(apps):
                         raise RuntimeError(f"Missing permission {app_label}.{codename(action, model)}")
                     wanted.append(permission)
         group.permissions.set(wanted)
+
+
+def sync_roles(app_config, apps=global_apps, using="default", **kwargs):
+    """post_migrate: every app's permissions exist first, then each group gets exactly its row of ROLES."""
+    for config in global_apps.get_app_configs():
+        create_permissions(config, apps=apps, verbosity=0, using=using)
+    grant_roles(apps)

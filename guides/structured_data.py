@@ -9,7 +9,6 @@ import html
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.urls import reverse
 from django.utils.html import strip_tags
 
 SCHEMA = "https://schema.org"
@@ -76,7 +75,7 @@ def breadcrumbs(trail, base_url):
 
 
 def category_trail(category):
-    home = [("Home", reverse("guides:home"))]
+    home = [("Home", "/")]  # the site's root is its home page, whichever app serves it
     return home + [(node.name, node.get_absolute_url()) for node in category.path]
 
 
@@ -180,9 +179,14 @@ def guide_structured_data(guide, ranked_products, *, base_url, path=None, descri
     return items
 
 
-def website_structured_data(base_url):
+def site_url(request):
+    """The address the site is read at, for absolute URLs in structured data."""
+    return f"{request.scheme}://{request.get_host()}"
+
+
+def website_structured_data(base_url, search_path):
     """WebSite with the site search, and the Organization behind it, for the home page."""
-    search_url = base_url + reverse("guides:search")
+    search_url = base_url + search_path
     return [
         {
             "@context": SCHEMA,

@@ -1,6 +1,6 @@
 # The search index exists only on PostgreSQL, so it lives here rather than in
 # Study.Meta.indexes, which SQLite would also try to build. Its expression must
-# stay the same as STUDY_VECTOR in guides/search.py for queries to use it.
+# stay the same as STUDY_VECTOR in readers/search.py for queries to use it.
 
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector

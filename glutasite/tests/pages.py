@@ -9,7 +9,7 @@ from products.models import Product
 def reader_pages():
     """Name → path for one page of each kind; call after `seed_demo`."""
     return {
-        "home": reverse("guides:home"),
+        "home": reverse("readers:home"),
         "guide": reverse("guides:guide_detail", args=["l-glutamine-for-gut-health"]),
         "guide list": reverse("guides:guide_list"),
         "reviewer": reverse("guides:reviewer_detail", args=["dana-reyes"]),
@@ -17,8 +17,8 @@ def reader_pages():
         "evidence list": reverse("evidence:study_list"),
         "study": Study.objects.order_by("pk").first().get_absolute_url(),
         "claim": Claim.objects.order_by("pk").first().get_absolute_url(),
-        "search": reverse("guides:search") + "?q=glutamine",
-        "newsletter form": reverse("guides:newsletter_signup"),
-        "error report form": reverse("guides:report_error", args=["l-glutamine-for-gut-health"]),
+        "search": reverse("readers:search") + "?q=glutamine",
+        "newsletter form": reverse("readers:newsletter_signup"),
+        "error report form": reverse("readers:report_error", args=["l-glutamine-for-gut-health"]),
         "not found": "/no-such-page/",
     }

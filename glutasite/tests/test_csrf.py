@@ -11,10 +11,10 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from glutasite.testing import form_data
-from guides.admin import WORKFLOW_ACTIONS
-from guides.models import NewsletterSubscriber
+from glutasite.tests.html_forms import form_data
+from guides.admin_workflow import WORKFLOW_ACTIONS
 from guides.tests.factories import GuideFactory
+from readers.models import NewsletterSubscriber
 
 pytestmark = pytest.mark.django_db
 
@@ -66,10 +66,10 @@ def test_every_post_endpoint_we_know_is_among_those_tried():
         "admin:products_product_import",
         "admin:products_product_process_import",
         "admin:evidence_study_import",
-        "guides:newsletter_signup",
-        "guides:newsletter_confirm",
-        "guides:newsletter_unsubscribe",
-        "guides:report_error",
+        "readers:newsletter_signup",
+        "readers:newsletter_confirm",
+        "readers:newsletter_unsubscribe",
+        "readers:report_error",
         "affiliate_redirect",
     }
     for model in admin.site._registry:
@@ -100,9 +100,9 @@ def test_forms_post_their_token_and_are_accepted():
     guide = GuideFactory()
     client = Client(enforce_csrf_checks=True)
     for path, form_id, filled in [
-        (reverse("guides:newsletter_signup"), None, {"email": "new@example.com"}),
+        (reverse("readers:newsletter_signup"), None, {"email": "new@example.com"}),
         (
-            reverse("guides:report_error", args=[guide.slug]),
+            reverse("readers:report_error", args=[guide.slug]),
             None,
             {"description": "The dose in the second section should be 5 g, not 50 g."},
         ),

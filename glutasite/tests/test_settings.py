@@ -3,7 +3,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from glutasite.markdown import render_markdown
+from richtext.markdown import render_markdown
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 

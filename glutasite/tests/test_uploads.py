@@ -27,7 +27,7 @@ from PIL import Image
 from evidence.importing import MAX_IMPORT_BYTES
 from evidence.models import Claim, Study
 from evidence.tests.test_import import RIS
-from glutasite.testing import form_data
+from glutasite.tests.html_forms import form_data
 from products.admin import PRODUCT_IMAGE_MAX_MB
 from products.formats import IMPORT_FORMATS
 from products.importing import COLUMNS, EXAMPLE_ROW, MAX_COLUMNS, MAX_ROWS, read_dataset

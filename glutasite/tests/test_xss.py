@@ -21,9 +21,8 @@ from django.urls import reverse
 
 from evidence.tests.factories import ClaimFactory, ClaimStudyFactory, StudyFactory
 from evidence.views import STUDIES_PER_PAGE
-from guides import workflow
-from guides.models import CorrectionRequest, NewsletterSubscriber, Page, SiteSettings
-from guides.newsletter import confirm_token, unsubscribe_token
+from guides import revisions
+from guides.models import SiteSettings
 from guides.tests.factories import (
     CategoryFactory,
     CitationFactory,
@@ -38,6 +37,8 @@ from guides.tests.factories import (
 )
 from guides.views import GUIDES_PER_PAGE
 from products.tests.factories import BrandFactory, MerchantFactory, OfferFactory, ProductFactory
+from readers.models import CorrectionRequest, NewsletterSubscriber, Page
+from readers.newsletter import confirm_token, unsubscribe_token
 
 pytestmark = pytest.mark.django_db
 
@@ -227,7 +228,7 @@ def every_field_with_every_payload():
     site.medical_disclaimer = "\n\n".join(markdown(number, "disclaimer") for number in range(len(PAYLOADS)))
     site.save()
     parts_guide = GuideFactory(title="Every part of a guide", slug="every-part")
-    paths = {parts_guide.get_absolute_url(), reverse("guides:report_error", args=[parts_guide.slug])}
+    paths = {parts_guide.get_absolute_url(), reverse("readers:report_error", args=[parts_guide.slug])}
     retracted_on = date(2024, 5, 1)
     for number in range(len(PAYLOADS)):
         product = ProductFactory(
@@ -312,12 +313,12 @@ def every_field_with_every_payload():
             product.get_absolute_url(),
             study.get_absolute_url(),
             claim.get_absolute_url(),
-            f"{reverse('guides:search')}?q=xss{number:03d}",
+            f"{reverse('readers:search')}?q=xss{number:03d}",
         }
     guide_list, study_list = reverse("guides:guide_list"), reverse("evidence:study_list")
     paths |= {f"{guide_list}?page={n}" for n in range(1, ceil((len(PAYLOADS) + 1) / GUIDES_PER_PAGE) + 1)}
     paths |= {f"{study_list}?page={n}" for n in range(1, ceil(len(PAYLOADS) / STUDIES_PER_PAGE) + 1)}
-    paths |= {reverse("guides:home"), reverse("guides:newsletter_signup")}
+    paths |= {reverse("readers:home"), reverse("readers:newsletter_signup")}
     return sorted(paths)
 
 
@@ -412,7 +413,7 @@ def test_editor_text_in_every_reader_field_renders_inert(client, reader_paths):
 
 
 def test_editor_text_reaches_the_feed_as_well_formed_inert_xml(client, reader_paths):
-    response = client.get(reverse("guides:feed"))
+    response = client.get(reverse("readers:feed"))
     feed = ET.fromstring(response.content)  # a payload that broke the XML would raise here
     atom = "{http://www.w3.org/2005/Atom}"
     entries = feed.findall(f"{atom}entry")
@@ -431,16 +432,16 @@ def test_editor_text_is_inert_in_the_admin(admin_client, reader_paths):
     for number in range(len(PAYLOADS)):
         # A key benefit without a claim makes the publish gate quote its title.
         KeyBenefitFactory(guide=gate_guide, order=number, title=plain(number, "gate"), claim=None)
-    workflow.record_revision(gate_guide, None)
+    revisions.record_revision(gate_guide, None)
     gate_guide.title = plain(0, "revisedtitle")
     gate_guide.intro = markdown(1, "revisedintro")
     gate_guide.save()
-    workflow.record_revision(gate_guide, None)
+    revisions.record_revision(gate_guide, None)
     admin = [
         "guides_guide_changelist",
         "guides_category_changelist",
         "guides_reviewer_changelist",
-        "guides_page_changelist",
+        "readers_page_changelist",
         "guides_guide_review_queue",
         "evidence_study_changelist",
         "evidence_claim_changelist",
@@ -464,7 +465,7 @@ def test_editor_text_is_inert_in_the_admin(admin_client, reader_paths):
 
 def test_reader_input_in_every_public_form_renders_inert(client, admin_client):
     guide = GuideFactory(slug="reported")
-    report_url = reverse("guides:report_error", args=[guide.slug])
+    report_url = reverse("readers:report_error", args=[guide.slug])
     problems = []
 
     def check(response, what):
@@ -476,8 +477,8 @@ def test_reader_input_in_every_public_form_renders_inert(client, admin_client):
     for number, payload in enumerate(PAYLOADS):
         # A client address per payload keeps the forms' rate limit from answering instead.
         address = {"REMOTE_ADDR": f"10.0.{number // 200}.{number % 200 + 1}"}
-        check(client.get(reverse("guides:search"), {"q": payload}), f"search for payload {number}")
-        refused = check(client.post(reverse("guides:newsletter_signup"), {"email": payload}, **address), "signup")
+        check(client.get(reverse("readers:search"), {"q": payload}), f"search for payload {number}")
+        refused = check(client.post(reverse("readers:newsletter_signup"), {"email": payload}, **address), "signup")
         assert "Enter an email address like name@example.com." in refused.content.decode()
         refused = check(
             client.post(
@@ -500,8 +501,8 @@ def test_reader_input_in_every_public_form_renders_inert(client, admin_client):
     # An address may quote almost anything before the @, so a payload can be a valid address.
     subscriber = NewsletterSubscriber.objects.create(email='"<script>alert(1)</script>"@example.com')
     for path in [
-        reverse("guides:newsletter_confirm", args=[confirm_token(subscriber)]),
-        reverse("guides:newsletter_unsubscribe", args=[unsubscribe_token(subscriber)]),
+        reverse("readers:newsletter_confirm", args=[confirm_token(subscriber)]),
+        reverse("readers:newsletter_unsubscribe", args=[unsubscribe_token(subscriber)]),
     ]:
         check(client.get(path), path)
     assert problems == []
@@ -510,9 +511,9 @@ def test_reader_input_in_every_public_form_renders_inert(client, admin_client):
     assert CorrectionRequest.objects.count() == len(PAYLOADS)
     report = CorrectionRequest.objects.order_by("pk").first()
     admin_paths = [
-        f"{reverse('admin:guides_correctionrequest_changelist')}?all=",
-        reverse("admin:guides_correctionrequest_change", args=[report.pk]),
-        reverse("admin:guides_newslettersubscriber_changelist"),
+        f"{reverse('admin:readers_correctionrequest_changelist')}?all=",
+        reverse("admin:readers_correctionrequest_change", args=[report.pk]),
+        reverse("admin:readers_newslettersubscriber_changelist"),
         reverse("admin:guides_guide_review_queue"),
     ]
     problems, text = check_pages(admin_client, admin_paths, admin=True)

@@ -3,7 +3,7 @@ from django.db import migrations
 
 def create_site_settings(apps, schema_editor):
     SiteSettings = apps.get_model("guides", "SiteSettings")
-    from glutasite.markdown import render_markdown
+    from richtext.markdown import render_markdown
 
     if not SiteSettings.objects.filter(pk=1).exists():
         settings = SiteSettings(pk=1)

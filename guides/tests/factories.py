@@ -4,23 +4,22 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from evidence.tests.factories import StudyFactory
+from evidence.models import ClaimStudy, Study
+from evidence.tests.factories import StudyFactory, claim_with
+from guides import revisions, workflow
 from guides.models import (
     FAQ,
     Category,
     Citation,
     Complaint,
-    CorrectionRequest,
     Guide,
     KeyBenefit,
-    NewsletterSubscriber,
-    Page,
     RankedProduct,
     Reviewer,
     SafetyWarning,
     Section,
 )
-from products.tests.factories import ProductFactory
+from products.tests.factories import OfferFactory, ProductFactory
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):
@@ -127,27 +126,21 @@ class CitationFactory(factory.django.DjangoModelFactory):
     order = factory.Sequence(lambda n: n)
 
 
-class PageFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Page
-
-    title = factory.Sequence(lambda n: f"Page {n}")
-    slug = factory.Sequence(lambda n: f"page-{n}")
-    description = "What this page is about."
-    body = "# How we work\n\nEvery guide is checked by a credentialed reviewer."
-
-
-class NewsletterSubscriberFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = NewsletterSubscriber
-
-    email = factory.Sequence(lambda n: f"reader{n}@example.com")
+def ready_guide(**fields):
+    """A draft that passes every publish check but the sign-off."""
+    guide = GuideFactory(status=Guide.Status.DRAFT, published_at=None, updated_at=None, last_reviewed_on=None, **fields)
+    claim = claim_with((Study.Design.RCT, ClaimStudy.Stance.SUPPORTS))  # graded moderate
+    KeyBenefitFactory(guide=guide, title="Fuels the gut lining", claim=claim)
+    ranked = RankedProductFactory(guide=guide, rank=1)
+    OfferFactory(product=ranked.product)
+    SectionFactory(guide=guide, heading="How it works", body="Glutamine feeds enterocytes.")
+    revisions.record_revision(guide, None)
+    return guide
 
 
-class CorrectionRequestFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = CorrectionRequest
-
-    guide = factory.SubFactory(GuideFactory)
-    location = "Dosage"
-    description = "The dose in the dosage section should be 5 g, not 50 g."
+def publish_now(guide, editor_user, reviewer_user, **kwargs):
+    """Take `guide` through review, sign-off and publishing as the workflow does."""
+    if guide.status != Guide.Status.IN_REVIEW:
+        workflow.submit_for_review(guide=guide, user=editor_user)
+    workflow.sign_off(guide=guide, user=reviewer_user)
+    return workflow.publish(guide=guide, user=editor_user, **kwargs)

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from evidence.tests.factories import StudyFactory
-from glutasite.testing import form_data
+from glutasite.tests.html_forms import form_data
 from products.tests.factories import OfferFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from evidence.tests.factories import StudyFactory
-from guides import workflow
+from guides import revisions
 from guides.models import Guide
 from guides.tests.factories import GuideFactory, ReviewerFactory
 from guides.tests.test_workflow import ready_guide
@@ -43,7 +43,7 @@ def guide_in_review():
 def signed_guide():
     guide = guide_in_review()
     reviewer = ReviewerFactory()
-    revision = workflow.current_revision(guide)
+    revision = revisions.current_revision(guide)
     revision.signed_off_by = reviewer
     revision.signed_off_at = revision.created_at
     revision.save()
@@ -64,7 +64,7 @@ def edit_study(client):
 def sign_off(client):
     guide = guide_in_review()
     client.post(reverse("admin:guides_guide_workflow", args=[guide.pk, "sign-off"]))
-    return workflow.current_revision(guide).is_signed_off
+    return revisions.current_revision(guide).is_signed_off
 
 
 def publish(client):

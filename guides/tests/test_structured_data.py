@@ -17,13 +17,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import timezone
 
-from guides.tests.factories import (
-    CategoryFactory,
-    FAQFactory,
-    GuideFactory,
-    RankedProductFactory,
-    ReviewerFactory,
-)
+from guides.tests.factories import CategoryFactory, FAQFactory, GuideFactory, RankedProductFactory, ReviewerFactory
 from products.tests.factories import OfferFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db

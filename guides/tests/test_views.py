@@ -200,7 +200,7 @@ def test_guide_page_query_count_is_identical_for_small_and_large_guides(client):
 def test_home_lists_published_guides_only(client):
     live = GuideFactory(title="Creatine for strength")
     GuideFactory(title="Unfinished magnesium guide", status=Guide.Status.DRAFT, published_at=None)
-    html = page_text(client.get(reverse("guides:home")))
+    html = page_text(client.get(reverse("readers:home")))
     assert live.title in html
     assert "Unfinished magnesium guide" not in html
 

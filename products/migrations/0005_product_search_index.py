@@ -1,7 +1,7 @@
 # Search indexes exist only on PostgreSQL, so they live here rather than in
 # the models' Meta.indexes, which SQLite would also try to build. Their
 # expressions must stay the same as PRODUCT_VECTOR and BRAND_VECTOR in
-# guides/search.py for queries to use them.
+# readers/search.py for queries to use them.
 
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector

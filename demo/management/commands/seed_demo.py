@@ -1,0 +1,209 @@
+"""Build the demo L-glutamine guide, its reviewer, products and studies.
+
+Every object is matched on a natural key (slug, SKU, PMID), so running the
+command again changes nothing. Offers get a fresh `price_checked_at` only
+when created or when the stored check has gone stale, so the demo keeps
+showing prices without rewriting anything on a second run.
+"""
+
+from datetime import UTC, date, datetime, timedelta
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from evidence.models import Claim, ClaimStudy, Study, Topic
+from guides.models import (
+    FAQ,
+    Category,
+    Citation,
+    Complaint,
+    Guide,
+    KeyBenefit,
+    RankedProduct,
+    Reviewer,
+    SafetyWarning,
+    Section,
+    SiteSettings,
+)
+from products.models import Brand, Merchant, Offer, Product
+from readers.models import Page
+
+from ._demo_glutamine import (
+    CLAIMS,
+    COMPLAINTS,
+    EXPERT_TAKE,
+    FAQS,
+    GUIDE_SLUG,
+    KEY_BENEFITS,
+    PRODUCTS,
+    SECTIONS,
+    WARNINGS,
+)
+from ._demo_pages import PAGES
+from ._demo_studies import STUDIES
+
+
+class Command(BaseCommand):
+    help = "Create or refresh the demo L-glutamine guide. Safe to run again."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        now = timezone.now()
+        SiteSettings.load()
+        studies = [self.study(data) for data in STUDIES]
+        claims = {data["slug"]: self.claim(data, studies) for data in CLAIMS}
+        reviewer, _ = Reviewer.objects.get_or_create(
+            slug="dana-reyes",
+            defaults={
+                "name": "Dana Reyes",
+                "credentials": "RND",
+                "title": "Registered Nutritionist-Dietitian",
+                "licensing_body": "Professional Regulation Commission (PRC)",
+                "licence_number": "0012345",
+                "bio": (
+                    "Dana is a demo reviewer: a registered nutritionist-dietitian with ten years of "
+                    "clinical practice in gastroenterology wards."
+                ),
+            },
+        )
+        parent, _ = Category.objects.get_or_create(slug="amino-acid", defaults={"name": "Amino Acid"})
+        category, _ = Category.objects.get_or_create(
+            slug="gut-health",
+            defaults={"name": "Gut Health", "parent": parent},
+        )
+        # The guide, not a pending change an editor may have started on it.
+        guide, created = Guide.objects.exclude_pending_changes().get_or_create(
+            slug=GUIDE_SLUG,
+            defaults={
+                "title": "L-Glutamine for Gut Health: Tight Junctions, Leaky Gut and the Evidence",
+                "category": category,
+                "evidence_grade": "limited",
+                "reviewer": reviewer,
+                "intro": (
+                    "L-glutamine is the main fuel of the cells that line your small intestine, which "
+                    "is why it is studied for gut barrier health more than any other amino acid.\n\n"
+                    "The landmark trial (van der Hulst et al., *Lancet* 1993) gave patients on "
+                    "intravenous feeding glutamine or none: the glutamine group kept their gut "
+                    "lining intact while the others' lining thinned [@pmid:8098788]. This guide sums up what the "
+                    "research shows, how much to take, who should avoid it, and which products "
+                    "deliver a clinical dose."
+                ),
+                "expert_take": EXPERT_TAKE,
+                "status": Guide.Status.PUBLISHED,
+                "published_at": datetime(2026, 3, 2, 9, 0, tzinfo=UTC),
+                "updated_at": datetime(2026, 11, 2, 9, 0, tzinfo=UTC),
+                "last_reviewed_on": date(2026, 11, 2),
+                "featured": True,
+            },
+        )
+        if created:
+            self.parts(guide, studies, claims)
+        for title, _, claim_slug in KEY_BENEFITS:
+            # Guides seeded before benefits had claims get theirs now.
+            guide.key_benefits.filter(title=title, claim=None).update(claim=claims[claim_slug])
+        for data in PRODUCTS:
+            product = self.product(data, now)
+            RankedProduct.objects.get_or_create(
+                guide=guide,
+                product=product,
+                defaults={
+                    "rank": data["rank"],
+                    "award": data["award"],
+                    "quality_score": data["scores"][0],
+                    "value_score": data["scores"][1],
+                    "clinical_score": data["scores"][2],
+                    "verdict": data["verdict"],
+                },
+            )
+        self.pages()
+        self.stdout.write(self.style.SUCCESS(f"Demo guide ready at {guide.get_absolute_url()}"))
+
+    def study(self, data):
+        data = dict(data)
+        topics = [
+            Topic.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0] for name in data.pop("topics")
+        ]
+        study = Study.objects.with_identifier(pmid=data["pmid"], doi=data["doi"]).first()
+        if study is None:
+            study = Study(**data)
+            study.slug = study.make_slug()
+            study.full_clean()
+            study.save()
+        study.topics.add(*topics)
+        return study
+
+    def claim(self, data, studies):
+        by_identifier = {study.pmid: study for study in studies if study.pmid}
+        by_identifier |= {study.doi: study for study in studies if study.doi}
+        grade, reason = data.get("override", ("", ""))
+        claim, _ = Claim.objects.get_or_create(
+            slug=data["slug"],
+            defaults={
+                "statement": data["statement"],
+                "summary": data.get("summary", ""),
+                "grade_override": grade,
+                "grade_override_reason": reason,
+            },
+        )
+        for identifier, stance in data["evidence"]:
+            ClaimStudy.objects.get_or_create(claim=claim, study=by_identifier[identifier], defaults={"stance": stance})
+        return claim
+
+    def parts(self, guide, studies, claims):
+        for order, (title, text, claim_slug) in enumerate(KEY_BENEFITS):
+            KeyBenefit.objects.create(guide=guide, order=order, title=title, text=text, claim=claims[claim_slug])
+        for order, (heading, body) in enumerate(SECTIONS):
+            Section.objects.create(guide=guide, order=order, heading=heading, body=body)
+        for order, (complaint, answer) in enumerate(COMPLAINTS):
+            Complaint.objects.create(guide=guide, order=order, complaint=complaint, answer=answer)
+        for order, (severity, text) in enumerate(WARNINGS):
+            SafetyWarning.objects.create(guide=guide, order=order, severity=severity, text=text)
+        for order, (question, answer) in enumerate(FAQS):
+            FAQ.objects.create(guide=guide, order=order, question=question, answer=answer)
+        for order, study in enumerate(studies):
+            # The text's citation markers have already added some of these.
+            Citation.objects.update_or_create(guide=guide, study=study, defaults={"order": order})
+
+    def product(self, data, now):
+        brand, _ = Brand.objects.get_or_create(
+            name=data["brand"],
+            defaults={"slug": data["brand"].lower().replace(" ", "-")},
+        )
+        product, _ = Product.objects.get_or_create(
+            sku=data["sku"],
+            defaults={
+                "brand": brand,
+                "name": data["name"],
+                "slug": f"{brand.slug}-{data['name']}".lower().replace(" ", "-"),
+                "form": data["form"],
+                "serving_size": data["serving_size"],
+                "amount_per_serving": data["amount_per_serving"],
+                "servings_per_container": data["servings_per_container"],
+                "certifications": data["certifications"],
+            },
+        )
+        for merchant_name, price in data["offers"]:
+            merchant, _ = Merchant.objects.get_or_create(
+                name=merchant_name,
+                defaults={"slug": merchant_name.lower().replace(" ", "-")},
+            )
+            offer, created = Offer.objects.get_or_create(
+                product=product,
+                merchant=merchant,
+                defaults={
+                    "price": price,
+                    "currency": "USD",
+                    "price_checked_at": now - timedelta(hours=2),
+                    "affiliate_url": f"https://shop.example.com/{merchant.slug}/{data['sku'].lower()}?tag=glutasite-demo",
+                },
+            )
+            if not created and offer.price_checked_at < now - merchant.price_max_age + timedelta(hours=1):
+                offer.price_checked_at = now - timedelta(hours=2)
+                offer.save(update_fields=["price_checked_at"])
+        return product
+
+    def pages(self):
+        for data in PAGES:
+            Page.objects.get_or_create(slug=data["slug"], defaults={k: v for k, v in data.items() if k != "slug"})

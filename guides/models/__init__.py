@@ -1,0 +1,25 @@
+from .base import CitingMarkdownModel, GuidePart
+from .guide import Category, Guide, GuideQuerySet, Reviewer, best_claim_grade, cited_studies
+from .parts import FAQ, Citation, Complaint, KeyBenefit, RankedProduct, SafetyWarning, Section
+from .revision import GuideRevision
+from .site import SiteSettings
+
+__all__ = [
+    "FAQ",
+    "Category",
+    "Citation",
+    "CitingMarkdownModel",
+    "Complaint",
+    "Guide",
+    "GuidePart",
+    "GuideQuerySet",
+    "GuideRevision",
+    "KeyBenefit",
+    "RankedProduct",
+    "Reviewer",
+    "SafetyWarning",
+    "Section",
+    "SiteSettings",
+    "best_claim_grade",
+    "cited_studies",
+]

@@ -1,0 +1,110 @@
+"""Whole-page cache for anonymous readers.
+
+Anonymous GET and HEAD responses are kept for READER_PAGE_CACHE_SECONDS
+(5 minutes by default) in the default cache: Redis when REDIS_URL is set, so
+every app server shares it. Saving anything readers see (readers.signals)
+changes the content version that is part of every key, so the next request
+renders afresh. The short lifetime bounds the rest: a price hidden when it
+goes stale, a guide scheduled to go live, an import that writes in bulk
+without model signals, all show within 5 minutes.
+
+Never cached: signed-in users (who may see unpublished guides and pending changes), anything other than a
+200, responses that set a cookie, views marked never_cache, and any page
+that used a CSRF token, so one reader's token never reaches another.
+"""
+
+import hashlib
+import time
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.cache import patch_cache_control, patch_vary_headers
+
+VERSION_KEY = "reader-pages:version"
+HEADERS_NOT_KEPT = {"set-cookie", "cache-control", "age"}
+
+
+def cache_seconds():
+    return settings.READER_PAGE_CACHE_SECONDS
+
+
+def content_version():
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # A fresh random version, never an old one: pages cached under an
+        # evicted version can never be served again.
+        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def bump_content_version():
+    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def page_key(request, version):
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    return f"reader-pages:{version}:{hashlib.sha256(address.encode()).hexdigest()}"
+
+
+def is_cacheable_request(request):
+    return request.method in {"GET", "HEAD"} and not request.user.is_authenticated
+
+
+def is_cacheable_response(request, response):
+    cache_control = response.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not any(word in cache_control for word in ("private", "no-cache", "no-store"))
+        and "*" not in response.get("Vary", "")
+    )
+
+
+class ReaderPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not is_cacheable_request(request):
+            response = self.get_response(request)
+            if request.user.is_authenticated:
+                patch_cache_control(response, private=True, no_cache=True)
+            patch_vary_headers(response, ["Cookie"])
+            return response
+
+        key = page_key(request, content_version())
+        stored = cache.get(key)
+        if stored is not None:
+            return self.rebuild(stored)
+
+        response = self.get_response(request)
+        patch_vary_headers(response, ["Cookie"])
+        if is_cacheable_response(request, response):
+            cache.set(key, self.freeze(response), timeout=cache_seconds())
+            patch_cache_control(response, public=True, max_age=cache_seconds())
+        return response
+
+    @staticmethod
+    def freeze(response):
+        return {
+            "stored_at": time.time(),
+            "status": response.status_code,
+            "content": response.content,
+            "headers": [(name, value) for name, value in response.items() if name.lower() not in HEADERS_NOT_KEPT],
+        }
+
+    @staticmethod
+    def rebuild(stored):
+        response = HttpResponse(stored["content"], status=stored["status"])
+        for name, value in stored["headers"]:
+            response[name] = value
+        # A shared cache downstream may keep the page only for what is left of
+        # our lifetime, so no reader ever sees it older than that.
+        age = int(time.time() - stored["stored_at"])
+        patch_cache_control(response, public=True, max_age=max(0, cache_seconds() - age))
+        return response

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RichtextConfig(AppConfig):
+    name = "richtext"
+    verbose_name = "Editor text"
