@@ -152,11 +152,13 @@ class Product(models.Model):
 
 class OfferQuerySet(models.QuerySet):
     def with_freshness(self, at=None):
-        """Annotate `price_is_fresh`: checked no longer ago than the merchant allows."""
+        """Annotate `price_is_fresh` (checked no longer ago than the merchant allows) and `is_buyable`."""
         at = at or timezone.now()
+        fresh = models.Q(price_checked_at__gte=models.Value(at) - models.F("merchant__price_max_age"))
         return self.annotate(
-            price_is_fresh=models.ExpressionWrapper(
-                models.Q(price_checked_at__gte=models.Value(at) - models.F("merchant__price_max_age")),
+            price_is_fresh=models.ExpressionWrapper(fresh, output_field=models.BooleanField()),
+            is_buyable=models.ExpressionWrapper(
+                fresh & models.Q(is_active=True, in_stock=True),
                 output_field=models.BooleanField(),
             ),
         )
@@ -169,6 +171,10 @@ class OfferQuerySet(models.QuerySet):
 
     def active(self):
         return self.filter(is_active=True)
+
+    def buyable(self, at=None):
+        """Offers a reader can buy: shown on the site, in stock, with a fresh price."""
+        return self.active().fresh(at).filter(in_stock=True)
 
 
 def new_offer_token():
