@@ -24,7 +24,10 @@ run: $(STAMP)
 	@echo "Glutasite is at http://$(HOST):$(PORT)/  (demo guide: http://$(HOST):$(PORT)/guides/l-glutamine-for-gut-health/)"
 	@echo "For an admin login at http://$(HOST):$(PORT)/admin/ run, in another terminal:"
 	@echo "    $(BIN)/python manage.py createsuperuser"
+	@echo "The job worker (run_huey) runs beside the web server; Ctrl-C stops both."
 	@echo
+	@$(BIN)/python manage.py run_huey & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Production-style server; set DJANGO_DEBUG=0, DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS first.

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "import_export",
     "simple_history",
+    "huey.contrib.djhuey",
+    "jobs",
     "richtext",
     "evidence",
     "products",
@@ -167,11 +169,31 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # much older than the prices it shows.
 READER_PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "300"))
 
-# Newsletter confirmations. Development prints emails to the console.
-EMAIL_BACKEND = os.environ.get(
+# Background jobs (jobs/): Huey keeps its queue in Redis when REDIS_URL is set, else in a SQLite file
+# beside a SQLite database (db.sqlite3 -> db.huey.sqlite3). `python manage.py run_huey` is the worker.
+# HUEY_IMMEDIATE=1 runs every task inside the process that queues it; tests set it themselves.
+_SQLITE_FILE = Path(DATABASES["default"]["NAME"]) if DATABASES["default"]["ENGINE"].endswith("sqlite3") else None
+HUEY_SQLITE_PATH = os.environ.get("HUEY_SQLITE_PATH") or str(
+    _SQLITE_FILE.with_name(f"{_SQLITE_FILE.stem}.huey.sqlite3") if _SQLITE_FILE else BASE_DIR / "db.huey.sqlite3",
+)
+HUEY = {
+    "name": "glutasite",
+    "results": False,
+    "utc": True,
+    "immediate": env_bool("HUEY_IMMEDIATE", False),
+    "huey_class": "huey.RedisHuey" if REDIS_URL else "huey.SqliteHuey",
+    "connection": {"url": REDIS_URL} if REDIS_URL else {"filename": HUEY_SQLITE_PATH},
+    "consumer": {"workers": int(os.environ.get("HUEY_WORKERS", "2")), "worker_type": "thread"},
+}
+
+# Every email goes through the queue (jobs/mail.py); a worker sends it with JOBS_EMAIL_BACKEND.
+# Development prints emails to the console.
+EMAIL_BACKEND = "jobs.mail.QueuedEmailBackend"
+JOBS_EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
 )
+EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "10"))
 EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "587"))
 EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")

@@ -52,6 +52,7 @@ ROLES = {
             "offer": ["view", "change"],
             "merchant": ["view"],
         },
+        "jobs": {"jobrun": ["view", "run"]},
     },
     "Product importers": {
         "products": {
@@ -60,6 +61,7 @@ ROLES = {
             "offer": VIEW_ADD_CHANGE,
             "merchant": VIEW_ADD_CHANGE,
         },
+        "jobs": {"jobrun": ["view", "run"]},
     },
 }
 
