@@ -18,6 +18,8 @@ def _jobs_run_at_once():
 def job_queue(monkeypatch):
     """Tasks wait in the in-memory queue, as they would for a worker, until the test calls `run_queued()`."""
     monkeypatch.setattr(HUEY, "_immediate", False)  # the setter would swap in the real queue file
+    # A worker closes its database connections around each task; the test's connection holds its transaction.
+    monkeypatch.setattr("huey.contrib.djhuey.close_old_connections", lambda: None)
     HUEY.storage.flush_all()
 
     class Queue:
