@@ -186,6 +186,15 @@ HUEY = {
     "consumer": {"workers": int(os.environ.get("HUEY_WORKERS", "2")), "worker_type": "thread"},
 }
 
+# Outside services. Addresses we store or call must be https://, except on these hosts (tests, a local
+# cluster, the demo's own price feed in development).
+OUTBOUND_HTTP_ALLOWED_HOSTS = env_list("OUTBOUND_HTTP_ALLOWED_HOSTS", ["127.0.0.1"] if DEBUG else [])
+OUTBOUND_USER_AGENT = os.environ.get(
+    "OUTBOUND_USER_AGENT",
+    "Glutasite/1.0 (supplement guides; checks its own affiliate links, price feeds and studies)",
+)
+OUTBOUND_RETRY_BACKOFF_SECONDS = float(os.environ.get("OUTBOUND_RETRY_BACKOFF_SECONDS", "1"))
+
 # Every email goes through the queue (jobs/mail.py); a worker sends it with JOBS_EMAIL_BACKEND.
 # Development prints emails to the console.
 EMAIL_BACKEND = "jobs.mail.QueuedEmailBackend"

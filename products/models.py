@@ -4,13 +4,16 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, URLValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-HTTPS_URL_VALIDATOR = URLValidator(schemes=["https"], message="Enter a full https:// address.")
+from outbound.addresses import OutsideAddressValidator
+
+# https://, or http:// to a host in OUTBOUND_HTTP_ALLOWED_HOSTS: the same rule for the form, imports and feeds.
+HTTPS_URL_VALIDATOR = OutsideAddressValidator("Enter a full https:// address.")
 
 # ISO 4217 codes the site can show; the symbol is what readers see.
 CURRENCIES = {
