@@ -14,6 +14,12 @@ def _jobs_run_at_once():
     HUEY.immediate = False
 
 
+@pytest.fixture(scope="session")
+def httpserver_listen_address():
+    """pytest-httpserver's outside services answer on 127.0.0.1, the one address tests may reach."""
+    return ("127.0.0.1", 0)
+
+
 @pytest.fixture
 def job_queue(monkeypatch):
     """Tasks wait in the in-memory queue, as they would for a worker, until the test calls `run_queued()`."""

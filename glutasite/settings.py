@@ -194,6 +194,8 @@ OUTBOUND_USER_AGENT = os.environ.get(
     "Glutasite/1.0 (supplement guides; checks its own affiliate links, price feeds and studies)",
 )
 OUTBOUND_RETRY_BACKOFF_SECONDS = float(os.environ.get("OUTBOUND_RETRY_BACKOFF_SECONDS", "1"))
+# Seconds between two link checks on one shop's host.
+LINK_CHECK_DELAY_SECONDS = float(os.environ.get("LINK_CHECK_DELAY_SECONDS", "2"))
 
 # Every email goes through the queue (jobs/mail.py); a worker sends it with JOBS_EMAIL_BACKEND.
 # Development prints emails to the console.

@@ -93,5 +93,8 @@ def review_queue(at=None):
         f"Last reviewed more than {months} months ago": published.filter(last_reviewed_on__lt=reviewed_before),
         "Cites a retracted study": published.citing_retracted(),
         "Shows a stale or unavailable price": published.with_stale_prices(at),
+        "Ranks a product whose shop link is broken": published.filter(
+            ranked_products__product__offers__link_broken_since__isnull=False,
+        ).distinct(),
         "Has open error reports from readers": Guide.objects.with_open_reports(),
     }

@@ -17,6 +17,7 @@ from import_export.forms import ImportForm
 from simple_history.admin import SimpleHistoryAdmin
 from tablib import Dataset
 
+from .admin_link_health import LinkHealthAdmin  # noqa: F401  registers Link health
 from .formats import CSV, EXPORT_FORMATS, IMPORT_FORMATS, XLSX
 from .importing import COLUMNS, EXAMPLE_ROW, OPTIONAL_COLUMNS, ImportFileError, check_file_size, format_for_filename
 from .models import AffiliateClick, Brand, Merchant, Offer, PriceHistory, Product

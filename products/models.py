@@ -161,7 +161,7 @@ class OfferQuerySet(models.QuerySet):
         return self.annotate(
             price_is_fresh=models.ExpressionWrapper(fresh, output_field=models.BooleanField()),
             is_buyable=models.ExpressionWrapper(
-                fresh & models.Q(is_active=True, in_stock=True),
+                fresh & models.Q(is_active=True, in_stock=True, link_broken_since=None),
                 output_field=models.BooleanField(),
             ),
         )
@@ -173,7 +173,8 @@ class OfferQuerySet(models.QuerySet):
         return self.with_freshness(at).filter(price_is_fresh=False)
 
     def active(self):
-        return self.filter(is_active=True)
+        """Offers shown to readers: not switched off, and not hidden for a shop link found broken."""
+        return self.filter(is_active=True, link_broken_since=None)
 
     def buyable(self, at=None):
         """Offers a reader can buy: shown on the site, in stock, with a fresh price."""
@@ -206,6 +207,14 @@ class Offer(models.Model):
         "shown on the site",
         default=True,
         help_text="Untick to hide this offer and disable its link without deleting it.",
+    )
+    link_broken_since = models.DateTimeField(
+        "link broken since",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Set when the link check found the shop link broken twice in a row: the offer is hidden from "
+        "readers until a check finds it working again.",
     )
     token = models.CharField(
         max_length=32,
@@ -337,3 +346,29 @@ class AffiliateClick(models.Model):
 
     def __str__(self):
         return f"{self.offer} at {self.clicked_at:%Y-%m-%d %H:%M}"
+
+
+class LinkCheck(models.Model):
+    """The last check of an offer's shop link (products/link_health.py). Never counted as a click."""
+
+    class Outcome(models.TextChoices):
+        FINE = "fine", "Fine"
+        REDIRECTED = "redirected", "Redirected (fine)"
+        BROKEN = "broken", "Broken"
+        COULD_NOT_CHECK = "could_not_check", "Could not check"
+
+    offer = models.OneToOneField(Offer, on_delete=models.CASCADE, related_name="link_check")
+    checked_at = models.DateTimeField("last checked")
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    status_code = models.PositiveSmallIntegerField("HTTP status", null=True, blank=True)
+    final_url = models.URLField("ended at", max_length=1000, blank=True)
+    response = models.CharField(max_length=300, blank=True, help_text="What the shop answered, in a few words.")
+    broken_in_a_row = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["outcome", "-checked_at"]
+        verbose_name = "link check"
+        verbose_name_plural = "link health"
+
+    def __str__(self):
+        return f"{self.offer}: {self.get_outcome_display()}"
