@@ -76,7 +76,10 @@ class StudyAdmin(SimpleHistoryAdmin):
                 ],
             },
         ),
-        ("Retraction", {"fields": ["retracted", "retracted_on", "retraction_note"]}),
+        (
+            "Retraction and notices",
+            {"fields": ["retracted", "retracted_on", "retraction_note", "notice", "notice_on", "notice_url"]},
+        ),
     ]
     inlines = [ClaimLinkInline]
 

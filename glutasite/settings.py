@@ -194,6 +194,11 @@ OUTBOUND_USER_AGENT = os.environ.get(
     "Glutasite/1.0 (supplement guides; checks its own affiliate links, price feeds and studies)",
 )
 OUTBOUND_RETRY_BACKOFF_SECONDS = float(os.environ.get("OUTBOUND_RETRY_BACKOFF_SECONDS", "1"))
+# The Retraction Watch database as Crossref publishes it (a CSV of about 60,000 notices).
+RETRACTION_WATCH_CSV_URL = os.environ.get(
+    "RETRACTION_WATCH_CSV_URL",
+    "https://gitlab.com/crossref/retraction-watch-data/-/raw/main/retraction_watch.csv",
+)
 # Seconds between two link checks on one shop's host.
 LINK_CHECK_DELAY_SECONDS = float(os.environ.get("LINK_CHECK_DELAY_SECONDS", "2"))
 
