@@ -19,7 +19,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo
+	DEMO_SITE_URL=http://$(HOST):$(PORT) $(BIN)/python manage.py seed_demo
 	@echo
 	@echo "Glutasite is at http://$(HOST):$(PORT)/  (demo guide: http://$(HOST):$(PORT)/guides/l-glutamine-for-gut-health/)"
 	@echo "For an admin login at http://$(HOST):$(PORT)/admin/ run, in another terminal:"

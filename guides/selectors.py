@@ -7,6 +7,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from evidence.models import Study
+from products.models import MerchantFeed
 
 from . import citations
 from .models import Category, Guide, GuideRevision, KeyBenefit, cited_studies
@@ -98,6 +99,9 @@ def review_queue(at=None):
             ),
         ),
         "Shows a stale or unavailable price": published.with_stale_prices(at),
+        "Ranks a product whose merchant's price feed is failing": published.filter(
+            ranked_products__product__offers__merchant__feed__in=MerchantFeed.objects.failing(),
+        ).distinct(),
         "Ranks a product whose shop link is broken": published.filter(
             ranked_products__product__offers__link_broken_since__isnull=False,
         ).distinct(),

@@ -20,7 +20,7 @@ from tablib import Dataset
 from .admin_link_health import LinkHealthAdmin  # noqa: F401  registers Link health
 from .formats import CSV, EXPORT_FORMATS, IMPORT_FORMATS, XLSX
 from .importing import COLUMNS, EXAMPLE_ROW, OPTIONAL_COLUMNS, ImportFileError, check_file_size, format_for_filename
-from .models import AffiliateClick, Brand, Merchant, Offer, PriceHistory, Product
+from .models import AffiliateClick, Brand, Merchant, MerchantFeed, Offer, PriceHistory, Product
 from .resources import OfferResource, ProductResource
 
 CLICK_WINDOW = timedelta(days=30)
@@ -34,8 +34,25 @@ class BrandAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class MerchantFeedInline(admin.StackedInline):
+    model = MerchantFeed
+    extra = 0
+    fields = ["url", "format", "every_hours", "header_variables", "column_mapping", "is_active", "feed_state"]
+    readonly_fields = ["feed_state"]
+
+    @admin.display(description="last fetches")
+    def feed_state(self, feed):
+        if feed.last_checked_at is None:
+            return "Not fetched yet."
+        state = f"Last fetched {timesince(feed.last_checked_at)} ago. {feed.last_summary}"
+        if feed.failures_in_a_row:
+            state += f" Failed {feed.failures_in_a_row} time(s) in a row: {feed.last_error}"
+        return state
+
+
 @admin.register(Merchant)
 class MerchantAdmin(admin.ModelAdmin):
+    inlines = [MerchantFeedInline]
     list_display = ["name", "price_max_age"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -62,7 +79,16 @@ class OfferInline(admin.TabularInline):
     model = Offer
     extra = 0
     autocomplete_fields = ["merchant"]
-    fields = ["merchant", "price", "currency", "price_checked_at", "affiliate_url", "in_stock", "is_active"]
+    fields = [
+        "merchant",
+        "price",
+        "currency",
+        "price_checked_at",
+        "affiliate_url",
+        "merchant_product_id",
+        "in_stock",
+        "is_active",
+    ]
 
 
 class ProductImportForm(ImportForm):

@@ -3,8 +3,18 @@ from huey import crontab
 from jobs import Job
 
 from .link_health import check_links
+from .price_feeds import failing_feed_warnings, fetch_prices
 
 JOBS = (
+    Job(
+        name="fetch_prices",
+        title="Fetch merchants' price feeds",
+        run=fetch_prices,
+        schedule=crontab(minute="*/15"),
+        schedule_words="every 15 minutes (each feed by its own hours)",
+        retries=0,  # a failing feed counts its own failures and is fetched again next time
+        warnings=failing_feed_warnings,
+    ),
     Job(
         name="check_links",
         title="Check every shop link",

@@ -203,6 +203,13 @@ class Offer(models.Model):
         help_text="The merchant's https:// address with your tracking code.",
     )
     in_stock = models.BooleanField(default=True)
+    merchant_product_id = models.CharField(
+        "merchant's product id",
+        max_length=200,
+        blank=True,
+        help_text="The id the merchant's price feed gives this product (Google's “id”, an ASIN). "
+        "Feed rows match offers on it, or on the SKU when it is empty.",
+    )
     is_active = models.BooleanField(
         "shown on the site",
         default=True,
@@ -372,3 +379,6 @@ class LinkCheck(models.Model):
 
     def __str__(self):
         return f"{self.offer}: {self.get_outcome_display()}"
+
+
+from .feed_models import MerchantFeed  # noqa: E402, F401  a merchant's price feed, beside the merchants
