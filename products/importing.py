@@ -4,6 +4,7 @@
 `import_offers()` checks every row, then writes all of them or none. The
 admin (through `resources.OfferResource`) and `manage.py import_products`
 both call these two functions, so they accept and refuse the same files.
+After a write, `signals.offers_imported` is sent.
 """
 
 import csv
@@ -13,6 +14,7 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import partial
 
 import tablib
 from django.conf import settings
@@ -25,6 +27,7 @@ from django.utils.text import slugify
 from openpyxl.utils import get_column_letter
 
 from .models import CURRENCIES, HTTPS_URL_VALIDATOR, Brand, Merchant, Offer, PriceHistory, Product
+from .signals import offers_imported
 
 # Column name -> what staff write in it. The order is the template's order.
 COLUMNS = {
@@ -622,6 +625,9 @@ def import_offers(dataset, *, dry_run=False, user=None, at=None, progress=None):
                     "so nothing was imported. Import the file again.",
                 ),
             )
+        else:
+            # Bulk writes send no model signals; those who cache what readers see listen to this instead.
+            transaction.on_commit(partial(offers_imported.send, sender=Offer, report=report))
     if progress:
         progress(len(dataset), len(dataset))
     return report

@@ -21,6 +21,7 @@ from products.importing import (
 )
 from products.models import Brand, Merchant, Offer, PriceHistory, Product
 from products.resources import OfferResource
+from products.signals import offers_imported
 from products.tests.factories import BrandFactory, MerchantFactory, OfferFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -412,3 +413,25 @@ def test_summary_speaks_of_one_problem_in_the_singular():
     report = ImportReport(dry_run=True)
     report.problems.append(Problem("“-4,00” is negative. A price must be 0 or more.", 3, "price"))
     assert report.summary == "Nothing was imported: the file has 1 problem. Fix it and import the whole file again."
+
+
+def test_an_import_that_writes_tells_those_who_cache_reader_pages(django_capture_on_commit_callbacks):
+    sent = []
+
+    def receiver(sender, report, **kwargs):
+        sent.append(report.summary)
+
+    offers_imported.connect(receiver)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            run(csv_bytes([row()]), dry_run=True)
+            run(csv_bytes([row(price="-1")]))
+        assert sent == []
+        with django_capture_on_commit_callbacks(execute=True):
+            run(csv_bytes([row()]))
+        assert sent == [
+            "1 new, 0 updated, 0 unchanged offers; 1 new product, 1 new brand, 1 new merchant, "
+            "1 price added to the price history.",
+        ]
+    finally:
+        offers_imported.disconnect(receiver)
