@@ -17,10 +17,11 @@ from import_export.forms import ImportForm
 from simple_history.admin import SimpleHistoryAdmin
 from tablib import Dataset
 
+from .columns import COLUMNS, example_row
 from .formats import CSV, EXPORT_FORMATS, IMPORT_FORMATS, XLSX
-from .importing import COLUMNS, EXAMPLE_ROW, OPTIONAL_COLUMNS, ImportFileError, check_file_size, format_for_filename
 from .models import AffiliateClick, Brand, Merchant, Offer, PriceHistory, Product
 from .resources import OfferResource, ProductResource
+from .spreadsheets import ImportFileError, check_file_size, format_for_filename
 
 CLICK_WINDOW = timedelta(days=30)
 IMPORT_PERMISSIONS = ["products.add_product", "products.change_product", "products.add_offer", "products.change_offer"]
@@ -150,14 +151,15 @@ class ProductAdmin(ImportExportMixin, SimpleHistoryAdmin):
         file_format = {"csv": CSV, "xlsx": XLSX}.get(extension)
         if file_format is None:
             return HttpResponse(status=404)
-        dataset = Dataset(list(EXAMPLE_ROW.values()), headers=list(COLUMNS))
+        example = example_row()
+        dataset = Dataset(list(example.values()), headers=list(example))
         response = HttpResponse(file_format().export_data(dataset), content_type=file_format().get_content_type())
         response["Content-Disposition"] = f'attachment; filename="glutasite-offers-template.{extension}"'
         return response
 
     def get_import_context_data(self, **kwargs):
         return {
-            "columns": [(name, name not in OPTIONAL_COLUMNS, help_text) for name, help_text in COLUMNS.items()],
+            "columns": [(column.name, column.required, column.help_text) for column in COLUMNS],
             "max_upload_mb": settings.PRODUCTS_IMPORT_MAX_UPLOAD_MB,
         }
 

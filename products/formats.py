@@ -7,7 +7,8 @@ its CSV format knows only commas, and its formula escaping strips a leading
 
 from import_export.formats import base_formats
 
-from .importing import FORMULA_STARTS, read_dataset
+from .cells import FORMULA_STARTS
+from .spreadsheets import read_dataset
 
 
 def escape_formula(value):

@@ -12,9 +12,11 @@ from django.utils import timezone
 from import_export import fields, resources
 from import_export.results import Result, RowResult
 
-from .importing import COLUMNS, import_offers
+from .columns import COLUMNS
+from .importing import import_offers
 from .models import Offer, Product
 
+NAMES = [column.name for column in COLUMNS]
 ROW_STATUS = {"new": RowResult.IMPORT_TYPE_NEW, "updated": RowResult.IMPORT_TYPE_UPDATE}
 
 
@@ -24,18 +26,18 @@ class OfferImportResult(Result):
     def __init__(self, report):
         super().__init__()
         self.report = report
-        self.diff_headers = list(COLUMNS)
+        self.diff_headers = NAMES
         for problem in report.problems:
             # The library only looks at these to decide that nothing may be confirmed.
             self.append_invalid_row(problem.row or 0, {}, ValidationError(str(problem)))
-        for outcome in report.rows:
+        for outcome in report.outcomes:
             row = RowResult()
-            row.import_type = ROW_STATUS.get(outcome.status, RowResult.IMPORT_TYPE_SKIP)
-            row.instance = outcome.offer
-            row.add_instance_info(outcome.offer if outcome.offer.pk else None)
+            row.import_type = ROW_STATUS.get(outcome.action, RowResult.IMPORT_TYPE_SKIP)
+            row.instance = outcome.object
+            row.add_instance_info(outcome.object if outcome.object.pk else None)
             self.append_row_result(row)
             self.increment_row_result_total(row)
-        self.total_rows = len(report.rows)
+        self.total_rows = len(report.outcomes)
 
 
 def _text(value):
@@ -56,7 +58,7 @@ class ProductColumns(resources.ModelResource):
 
     class Meta:
         model = Product
-        fields = export_order = list(COLUMNS)[:8]
+        fields = export_order = NAMES[:8]
 
     def _product(self, obj):
         return obj
@@ -106,7 +108,7 @@ class OfferResource(ProductColumns):
 
     class Meta:
         model = Offer
-        fields = export_order = list(COLUMNS)
+        fields = export_order = NAMES
 
     @classmethod
     def get_display_name(cls):

@@ -29,14 +29,16 @@ from evidence.models import Claim, Study
 from evidence.tests.test_import import RIS
 from glutasite.testing import form_data
 from products.admin import PRODUCT_IMAGE_MAX_MB
+from products.columns import example_row
 from products.formats import IMPORT_FORMATS
-from products.importing import COLUMNS, EXAMPLE_ROW, MAX_COLUMNS, MAX_ROWS, read_dataset
 from products.models import Brand, Merchant, Offer, PriceHistory, Product
+from products.spreadsheets import MAX_COLUMNS, MAX_ROWS, read_dataset
 from products.tests.factories import BrandFactory
 
 pytestmark = pytest.mark.django_db
 
 FORMAT_CHOICE = {f.key: str(i) for i, f in enumerate(IMPORT_FORMATS)}
+COLUMNS = list(example_row())
 MODELS = [Product, Offer, Brand, Merchant, PriceHistory, Study, Claim]
 
 
@@ -87,7 +89,7 @@ def xlsx_bomb(unpacked_mb):
     row = b'<row><c t="inlineStr"><is><t>x</t></is></c></row>'
     rows = row * (unpacked_mb * 1024 * 1024 // len(row) + 1)
     sheet = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>%b</sheetData>'
-    return rewrite_sheet(xlsx([list(COLUMNS)]), lambda xml: sheet % rows + b"</worksheet>")
+    return rewrite_sheet(xlsx([COLUMNS]), lambda xml: sheet % rows + b"</worksheet>")
 
 
 def ods_with_a_cell_repeated(columns):
@@ -106,7 +108,7 @@ def ods_with_a_cell_repeated(columns):
 
 
 def example_rows():
-    return [list(COLUMNS), list(EXAMPLE_ROW.values())]
+    return [COLUMNS, list(example_row().values())]
 
 
 def csv_text(rows):

@@ -11,11 +11,12 @@ from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from django.utils import timezone
 
-from products.formats import IMPORT_FORMATS
-from products.importing import COLUMNS, import_offers, read_dataset
+from products.formats import IMPORT_FORMATS, ODS
+from products.importing import import_offers
 from products.models import AffiliateClick, Offer, PriceHistory, Product
+from products.spreadsheets import read_dataset
 from products.tests.factories import MerchantFactory, OfferFactory, ProductFactory
-from products.tests.test_import import csv_bytes, row
+from products.tests.files import HEADER, csv_bytes, row
 
 pytestmark = pytest.mark.django_db
 
@@ -82,7 +83,7 @@ def test_import_preview_of_a_bad_file_lists_every_problem_and_offers_no_confirm(
 
 def test_xlsx_upload_built_with_openpyxl(client, importer):
     book = openpyxl.Workbook()
-    book.active.append(list(COLUMNS))
+    book.active.append(HEADER)
     book.active.append(row(price=29.99, price_checked_at=timezone.now().replace(tzinfo=None) - timedelta(hours=1)))
     buffer = io.BytesIO()
     book.save(buffer)
@@ -118,7 +119,7 @@ def test_import_page_lists_columns_and_links_the_template(client, importer):
     assert "<code>price_checked_at</code>" in html
     response = client.get(reverse("admin:products_product_import_template", args=["xlsx"]))
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    assert [c.value for c in sheet[1]] == list(COLUMNS)
+    assert [c.value for c in sheet[1]] == HEADER
     assert sheet["A2"].value == "NOW-GLN-500"
 
 
@@ -210,8 +211,12 @@ def test_clicks_page_counts_per_offer_and_per_guide(client, importer):
 
 def test_offer_export_is_the_import_sheet(client, importer):
     OfferFactory(product=ProductFactory(sku="EXP-1"))
-    fields = {f"offerresource_{name}": "on" for name in COLUMNS}
+    fields = {f"offerresource_{name}": "on" for name in HEADER}
     response = client.post(reverse("admin:products_offer_export"), {"format": "0", "resource": "0", **fields})
     text = response.content.decode("utf-8-sig")
-    assert text.splitlines()[0] == ",".join(COLUMNS)
+    assert text.splitlines()[0] == ",".join(HEADER)
     assert "EXP-1" in text
+
+
+def test_ods_is_read_as_a_binary_file_by_the_admin():
+    assert (ODS().is_binary(), ODS().get_read_mode()) == (True, "rb")
