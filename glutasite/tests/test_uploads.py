@@ -30,14 +30,12 @@ from evidence.tests.test_import import RIS
 from glutasite.testing import form_data
 from products.admin import PRODUCT_IMAGE_MAX_MB
 from products.columns import example_row
-from products.formats import IMPORT_FORMATS
 from products.models import Brand, Merchant, Offer, PriceHistory, Product
 from products.spreadsheets import MAX_COLUMNS, MAX_ROWS, read_dataset
 from products.tests.factories import BrandFactory
 
 pytestmark = pytest.mark.django_db
 
-FORMAT_CHOICE = {f.key: str(i) for i, f in enumerate(IMPORT_FORMATS)}
 COLUMNS = list(example_row())
 MODELS = [Product, Offer, Brand, Merchant, PriceHistory, Study, Claim]
 
@@ -122,7 +120,7 @@ def csv_text(rows):
 def storage(settings, tmp_path):
     """Uploads waiting for confirmation, and product photos, each in a folder of their own."""
     settings.STORAGES = settings.STORAGES | {
-        "import_export": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}},
+        "imports": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}},
     }
     settings.MEDIA_ROOT = tmp_path / "media"
     return tmp_path
@@ -138,17 +136,12 @@ def shown(html):
 
 
 def spreadsheet_in_admin(admin_client, tmp_path, name, data):
-    extension = name.rsplit(".", 1)[-1]
     response = admin_client.post(
         reverse("admin:products_product_import"),
-        {
-            "format": FORMAT_CHOICE.get(extension, FORMAT_CHOICE["csv"]),  # an .exe sent as CSV
-            "resource": "0",
-            "import_file": SimpleUploadedFile(name, data),
-        },
+        {"import_file": SimpleUploadedFile(name, data)},
     )
     assert response.status_code == 200
-    assert "confirm_form" not in response.context
+    assert "token" not in response.context  # nothing to confirm
     return shown(response.content.decode())
 
 
