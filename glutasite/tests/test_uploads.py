@@ -24,9 +24,9 @@ from odf.table import Table, TableCell, TableRow
 from odf.text import P
 from PIL import Image
 
-from evidence.importing import MAX_IMPORT_BYTES
 from evidence.models import Claim, Study
-from evidence.tests.test_import import RIS
+from evidence.reference_files import MAX_IMPORT_BYTES
+from evidence.tests.files import RIS
 from glutasite.testing import form_data
 from products.admin import PRODUCT_IMAGE_MAX_MB
 from products.columns import example_row
