@@ -155,8 +155,7 @@ class Product(models.Model):
 
 class OfferQuerySet(models.QuerySet):
     def with_freshness(self, at=None):
-        """Annotate `price_is_fresh`, checked no longer ago than the merchant allows, and
-        `is_buyable`, what a reader can buy: shown on the site, in stock and fresh."""
+        """Annotate `price_is_fresh` (checked no longer ago than the merchant allows) and `is_buyable`."""
         at = at or timezone.now()
         fresh = models.Q(price_checked_at__gte=models.Value(at) - models.F("merchant__price_max_age"))
         return self.annotate(
@@ -167,9 +166,6 @@ class OfferQuerySet(models.QuerySet):
             ),
         )
 
-    def buyable(self, at=None):
-        return self.with_freshness(at).filter(is_buyable=True)
-
     def fresh(self, at=None):
         return self.with_freshness(at).filter(price_is_fresh=True)
 
@@ -178,6 +174,10 @@ class OfferQuerySet(models.QuerySet):
 
     def active(self):
         return self.filter(is_active=True)
+
+    def buyable(self, at=None):
+        """Offers a reader can buy: shown on the site, in stock, with a fresh price."""
+        return self.active().fresh(at).filter(in_stock=True)
 
 
 def new_offer_token():

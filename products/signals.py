@@ -1,8 +1,7 @@
-"""Signals products sends for apps above it, which products itself never imports."""
+"""What the products app tells the apps above it. Receivers live in those apps; products imports none."""
 
 from django.dispatch import Signal
 
-# Sent with `report` (an importing.ImportReport) once a spreadsheet import has
-# written and committed. Its bulk writes send no post_save, so whatever caches
-# what readers see of products and offers listens to this instead.
+# A spreadsheet import wrote and committed its rows: sent with `report` (an importing.ImportReport). Its
+# bulk writes send no post_save, so whatever caches what readers see listens to this instead.
 offers_imported = Signal()
