@@ -241,8 +241,6 @@ class _Plan:
         new_list.append(obj)
         return obj
 
-    # Products
-
     # Products and offers take their values from the column registry.
 
     def _values(self, model, row, **named):
