@@ -112,11 +112,7 @@ def read_csv(data):
     # Excel and LibreOffice in many European locales separate with semicolons.
     delimiter = max([",", ";", "\t"], key=first_line.count)
     rows = _bounded(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    while rows and is_blank(rows[0]):
-        rows.pop(0)
-    if not rows:
-        raise ImportFileError(EMPTY_FILE)
-    return rows[0], rows[1:]
+    return _header_and_rows(rows)
 
 
 def read_xlsx(data):
@@ -137,11 +133,7 @@ def read_xlsx(data):
         rows = _bounded(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1))
     finally:
         book.close()
-    while rows and is_blank(rows[0]):
-        rows.pop(0)
-    if not rows:
-        raise ImportFileError(EMPTY_FILE)
-    return rows[0], rows[1:]
+    return _header_and_rows(rows)
 
 
 def read_ods(data):
@@ -194,6 +186,13 @@ def read_ods(data):
             raise ImportFileError(TOO_MANY_ROWS)
         rows.extend([[]] * blank_rows + [values] * repeat)
         blank_rows = 0
+    return _header_and_rows(rows)
+
+
+def _header_and_rows(rows):
+    """The first row that is not blank, and the rows under it."""
+    while rows and is_blank(rows[0]):
+        rows.pop(0)
     if not rows:
         raise ImportFileError(EMPTY_FILE)
     return rows[0], rows[1:]

@@ -81,3 +81,15 @@ def test_ods_from_libreoffice_with_repeated_cells_and_date_cells():
 def test_a_file_in_the_wrong_format_says_so():
     with pytest.raises(ImportFileError, match="could not be opened as an XLSX spreadsheet"):
         read_dataset(csv_bytes([row()]), "xlsx")
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx", "ods"])
+def test_blank_rows_above_the_header_are_skipped_in_every_format(file_format):
+    rows = [[""] * len(HEADER), HEADER, row()]
+    data = {
+        "csv": lambda: csv_bytes(rows[1:], header=rows[0]),
+        "xlsx": lambda: xlsx_bytes(rows[1:], header=[None] * len(HEADER)),
+        "ods": lambda: ods_bytes(rows),
+    }[file_format]()
+    assert run(data, file_format).ok
+    assert Offer.objects.count() == 1
