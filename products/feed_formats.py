@@ -10,7 +10,7 @@ import io
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
-from .importing import ImportFileError
+from .spreadsheets import ImportFileError
 
 GOOGLE_NAMESPACE = "{http://base.google.com/ns/1.0}"
 BUYABLE = {"in stock", "in_stock", "instock", "yes", "y", "true", "1", "available", "limited availability"}

@@ -30,9 +30,11 @@ from jobs.running import JobError
 from outbound.http import Client
 
 from . import feed_formats
-from .importing import COLUMNS, ImportFileError, format_for_filename, import_offers, read_dataset
-from .models import MerchantFeed, Offer
+from .columns import COLUMNS
+from .importing import import_offers
+from .models import MerchantFeed, Offer, Product
 from .signals import merchant_feed_failing
+from .spreadsheets import ImportFileError, format_for_filename, read_dataset
 
 FAILURES_TO_FLAG = 2
 TIMEOUT = (10, 60)
@@ -143,7 +145,7 @@ def _dataset(merchant, url, format, mapping, data, made_at):
     offers = list(Offer.objects.filter(merchant=merchant).select_related("product__brand"))
     by_id = {offer.merchant_product_id: offer for offer in offers if offer.merchant_product_id}
     by_sku = {offer.product.sku: offer for offer in offers}
-    dataset = tablib.Dataset(headers=list(COLUMNS))
+    dataset = tablib.Dataset(headers=[column.name for column in COLUMNS])
     matched, newer = set(), 0
     for row in rows:
         offer = by_id.get(row.id) or by_sku.get(row.id)
@@ -167,24 +169,20 @@ def _dataset(merchant, url, format, mapping, data, made_at):
 
 
 def _import_row(offer, row, made_at):
-    product = offer.product
-    values = {
-        "sku": product.sku,
-        "brand": product.brand.name,
-        "product": product.name,
-        "form": product.form,
-        "serving_size": product.serving_size,
-        "amount_per_serving": product.dose_per_serving,
-        "servings_per_container": product.servings_per_container,
-        "certifications": product.certifications,
-        "merchant": offer.merchant.name,
+    """The offer as the import columns write it (as an export would), with the feed's price and stock."""
+    from_feed = {
         "price": row.price,
         "currency": row.currency or offer.currency,
         "price_checked_at": made_at,
-        "affiliate_url": offer.affiliate_url,  # links are ours to keep; link health checks them
         "in_stock": "yes" if row.in_stock else "no",
     }
-    return [values[name] for name in COLUMNS]
+    # Everything else, the affiliate link included, stays ours: link health checks the links.
+    return [
+        from_feed[column.name]
+        if column.name in from_feed
+        else column.exported(offer.product if column.model is Product else offer)
+        for column in COLUMNS
+    ]
 
 
 def fetch_feed(feed, *, at=None):

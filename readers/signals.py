@@ -2,9 +2,9 @@
 
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from import_export.signals import post_import
 
 from jobs.signals import job_finished
+from products.signals import offers_imported
 
 from .cache import bump_content_version
 
@@ -44,5 +44,5 @@ def connect():
     post_delete.connect(content_changed, dispatch_uid="readers.cache.post_delete")
     m2m_changed.connect(content_changed, dispatch_uid="readers.cache.m2m_changed")
     # The spreadsheet import writes in bulk, which sends no model signals.
-    post_import.connect(import_finished, dispatch_uid="readers.cache.import")
+    offers_imported.connect(import_finished, dispatch_uid="readers.cache.import")
     job_finished.connect(job_changed_pages, dispatch_uid="readers.cache.job")

@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from outbound.addresses import check_address
-from products.importing import CellError, parse_affiliate_url
+from products.cells import CellError, parse_affiliate_url
 from products.tests.factories import OfferFactory
 
 pytestmark = pytest.mark.django_db

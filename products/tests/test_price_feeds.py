@@ -12,7 +12,7 @@ from django.utils import timezone
 from guides.selectors import review_queue
 from guides.tests.factories import RankedProductFactory
 from jobs.models import JobRun
-from products.importing import COLUMNS
+from products.columns import COLUMNS
 from products.models import MerchantFeed, Offer, PriceHistory
 from products.signals import merchant_feed_failing
 from products.tests.factories import MerchantFactory, OfferFactory, ProductFactory
@@ -89,7 +89,8 @@ def test_a_feed_updates_prices_and_stock_of_matched_offers(httpserver, shop, nam
 
 def test_a_feed_in_our_own_columns_is_imported_like_a_spreadsheet(httpserver, shop):
     merchant, powder, _ = shop
-    row = dict.fromkeys(COLUMNS, "") | {
+    names = [column.name for column in COLUMNS]
+    row = dict.fromkeys(names, "") | {
         "sku": powder.product.sku,
         "brand": powder.product.brand.name,
         "product": powder.product.name,
@@ -102,7 +103,7 @@ def test_a_feed_in_our_own_columns_is_imported_like_a_spreadsheet(httpserver, sh
         "currency": "USD",
         "affiliate_url": powder.affiliate_url,
     }
-    body = ",".join(COLUMNS) + "\n" + ",".join(f'"{row[name]}"' for name in COLUMNS) + "\n"
+    body = ",".join(names) + "\n" + ",".join(f'"{row[name]}"' for name in names) + "\n"
     httpserver.expect_request("/offers.csv").respond_with_data(body)
     feed_for(merchant, httpserver, "/offers.csv", "ours")
     fetch()
