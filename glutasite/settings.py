@@ -159,6 +159,8 @@ STORAGES["imports"] = {
 }
 # Largest spreadsheet staff may upload for import, in megabytes.
 PRODUCTS_IMPORT_MAX_UPLOAD_MB = float(os.environ.get("DJANGO_IMPORT_MAX_UPLOAD_MB", "10"))
+# Larger uploads (about 2,500 rows) are previewed and imported by the job runner, not in the request.
+PRODUCTS_IMPORT_IN_REQUEST_MAX_KB = int(os.environ.get("DJANGO_IMPORT_IN_REQUEST_MAX_KB", "512"))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -144,6 +144,16 @@ class ProductAdmin(ExportMixin, SimpleHistoryAdmin):
                 name="products_product_process_import",
             ),
             path(
+                "import/run/<int:run_id>/",
+                self.admin_site.admin_view(self.import_run_view),
+                name="products_product_import_run",
+            ),
+            path(
+                "import/run/<int:run_id>/confirm/",
+                self.admin_site.admin_view(self.confirm_run_view),
+                name="products_product_import_run_confirm",
+            ),
+            path(
                 "import/template.<str:extension>",
                 self.admin_site.admin_view(self.import_template_view),
                 name="products_product_import_template",
@@ -156,6 +166,12 @@ class ProductAdmin(ExportMixin, SimpleHistoryAdmin):
 
     def confirm_import_view(self, request):
         return admin_import.confirm_view(self, request)
+
+    def import_run_view(self, request, run_id):
+        return admin_import.import_run_view(self, request, run_id)
+
+    def confirm_run_view(self, request, run_id):
+        return admin_import.confirm_run_view(self, request, run_id)
 
     def import_template_view(self, request, extension):
         return admin_import.template_view(self, request, extension)

@@ -2,10 +2,18 @@ from huey import crontab
 
 from jobs import Job
 
+from .import_jobs import import_kept_file
 from .link_health import check_links
 from .price_feeds import failing_feed_warnings, fetch_prices
 
 JOBS = (
+    Job(
+        name="import_products",
+        title="Import a large spreadsheet of products and offers",
+        run=import_kept_file,
+        retries=0,  # all or nothing: a refused file is shown, not tried again
+        can_run_now=False,  # started by the admin's import, with the file
+    ),
     Job(
         name="fetch_prices",
         title="Fetch merchants' price feeds",
