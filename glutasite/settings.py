@@ -200,6 +200,14 @@ RETRACTION_WATCH_CSV_URL = os.environ.get(
     "RETRACTION_WATCH_CSV_URL",
     "https://gitlab.com/crossref/retraction-watch-data/-/raw/main/retraction_watch.csv",
 )
+# Looking studies up by identifier (evidence/lookup.py): NCBI asks for a tool name and a contact address,
+# and allows 3 requests a second, 10 with an API key.
+PUBMED_API_URL = os.environ.get("PUBMED_API_URL", "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/")
+NCBI_PMC_IDCONV_URL = os.environ.get("NCBI_PMC_IDCONV_URL", "https://www.ncbi.nlm.nih.gov/pmc/utils/idconv/v1.0/")
+CROSSREF_API_URL = os.environ.get("CROSSREF_API_URL", "https://api.crossref.org/")
+NCBI_API_KEY = os.environ.get("NCBI_API_KEY", "")
+NCBI_TOOL = os.environ.get("NCBI_TOOL", "glutasite")
+NCBI_EMAIL = os.environ.get("NCBI_EMAIL", "editors@localhost")
 # Seconds between two link checks on one shop's host.
 LINK_CHECK_DELAY_SECONDS = float(os.environ.get("LINK_CHECK_DELAY_SECONDS", "2"))
 
