@@ -19,8 +19,13 @@ from django.views.decorators.http import condition
 
 from products.models import Merchant, MerchantFeed, Offer, Product
 
+from .management.commands._demo_glutamine import PRODUCTS
+
 NAME, SLUG = "Glutasite Demo Shop", "glutasite-demo-shop"
 HEADER = ["id", "title", "price", "availability", "link", "brand", "mpn"]
+# A tenth above the product's other shops, so the demo guide shows those while their prices are fresh and
+# falls back on the demo shop's, refreshed by its feed, when they go stale.
+BASE_PRICES = {data["sku"]: max(price for _, price in data["offers"]) * Decimal("1.1") for data in PRODUCTS}
 
 
 def site_url():
@@ -43,8 +48,8 @@ def price_feed(request):
     offers = Offer.objects.filter(merchant__slug=SLUG).select_related("product__brand").order_by("pk")
     lines = ["\t".join(HEADER)]
     for offer in offers:
-        base = Decimal(offer.product.servings_per_container) * Decimal("0.30")
         product = offer.product
+        base = BASE_PRICES.get(product.sku, offer.price)
         lines.append(
             "\t".join(
                 [
@@ -74,7 +79,7 @@ def seed(products, now):
             product=product,
             merchant=merchant,
             defaults={
-                "price": Decimal(product.servings_per_container) * Decimal("0.30"),
+                "price": price_at(BASE_PRICES.get(product.sku, Decimal("30")), hour_started()),
                 "currency": "USD",
                 "price_checked_at": now,
                 "affiliate_url": f"{site_url()}/demo/shop/{product.sku}/",
