@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The demo shop's feed and pages are served by the development server itself (demo/shop.py).
+export DEMO_SITE_URL ?= http://$(HOST):$(PORT)
 
 VNU_JAR := $(VENV)/node/node_modules/vnu-jar/build/dist/vnu.jar
 VNU_VERSION := 26.9.27
@@ -19,7 +21,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
-	DEMO_SITE_URL=http://$(HOST):$(PORT) $(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py seed_demo
 	@echo
 	@echo "Glutasite is at http://$(HOST):$(PORT)/  (demo guide: http://$(HOST):$(PORT)/guides/l-glutamine-for-gut-health/)"
 	@echo "For an admin login at http://$(HOST):$(PORT)/admin/ run, in another terminal:"

@@ -71,7 +71,7 @@ def shop_page(request, sku):
     return render(request, "demo/shop_page.html", {"product": product, "shop": NAME})
 
 
-def seed(products, now):
+def seed(products):
     """The demo shop's merchant, an offer for each product and its feed, pointing at DEMO_SITE_URL."""
     merchant, _ = Merchant.objects.get_or_create(name=NAME, defaults={"slug": SLUG})
     for product in products:
@@ -81,7 +81,7 @@ def seed(products, now):
             defaults={
                 "price": price_at(BASE_PRICES.get(product.sku, Decimal("30")), hour_started()),
                 "currency": "USD",
-                "price_checked_at": now,
+                "price_checked_at": hour_started(),  # as the feed dates this hour's prices
                 "affiliate_url": f"{site_url()}/demo/shop/{product.sku}/",
                 "merchant_product_id": product.sku,
             },

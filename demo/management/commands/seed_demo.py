@@ -120,7 +120,7 @@ class Command(BaseCommand):
                     "verdict": data["verdict"],
                 },
             )
-        shop.seed(products, now)  # a merchant whose price feed the development server serves
+        shop.seed(products)  # a merchant whose price feed the development server serves
         self.pages()
         self.stdout.write(self.style.SUCCESS(f"Demo guide ready at {guide.get_absolute_url()}"))
 
