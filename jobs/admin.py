@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
@@ -44,6 +45,7 @@ class JobRunAdmin(admin.ModelAdmin):
             "runs": selectors.recent_runs(job_name),
             "job_name": job_name,
             "can_run": request.user.has_perm("jobs.run_jobrun"),
+            "time_zone": settings.TIME_ZONE,
         }
         return TemplateResponse(request, "admin/jobs/jobs.html", context)
 

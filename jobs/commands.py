@@ -25,6 +25,7 @@ TERMINAL_EVERY, LOG_EVERY = 0.2, 10
 class JobCommand(BaseCommand):
     job_name = ""
     echoed_at = 0.0
+    echoed = False
 
     @property
     def help(self):
@@ -53,8 +54,10 @@ class JobCommand(BaseCommand):
         """One progress line, rewritten in place on a terminal, so long runs show they are alive."""
         terminal = self.stderr.isatty()
         now = time.monotonic()
+        if finished and not self.echoed:
+            return  # a short run: its summary says it all
         if not finished and now - self.echoed_at < (TERMINAL_EVERY if terminal else LOG_EVERY):
             return
-        self.echoed_at = now
+        self.echoed_at, self.echoed = now, True
         self.stderr.write(f"\r{line}" if terminal else line, ending="" if terminal and not finished else "\n")
         sys.stderr.flush()

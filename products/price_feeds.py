@@ -142,7 +142,7 @@ def _dataset(merchant, url, format, mapping, data, made_at):
         if format == MerchantFeed.Format.GOOGLE
         else feed_formats.mapped_rows(data, mapping)
     )
-    offers = list(Offer.objects.filter(merchant=merchant).select_related("product__brand"))
+    offers = list(Offer.objects.filter(merchant=merchant).select_related("product__brand", "merchant"))
     by_id = {offer.merchant_product_id: offer for offer in offers if offer.merchant_product_id}
     by_sku = {offer.product.sku: offer for offer in offers}
     dataset = tablib.Dataset(headers=[column.name for column in COLUMNS])

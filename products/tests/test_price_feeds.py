@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -238,3 +240,22 @@ def test_a_plain_http_feed_outside_the_allowed_hosts_is_refused(httpserver, shop
     with pytest.raises(CommandError, match="is not an https:// address"):
         fetch(merchant="example-shop", url=httpserver.url_for("/feed.tsv"), format="google")
     assert len(httpserver.log) == 0
+
+
+def test_a_feed_run_makes_as_many_queries_for_three_offers_as_for_twelve(httpserver):
+    checked = timezone.now() - timedelta(hours=20)
+    queries = []
+    for count in (3, 12):
+        merchant = MerchantFactory(name=f"Shop {count}", slug=f"shop-{count}")
+        offers = [
+            OfferFactory(merchant=merchant, merchant_product_id=f"ID-{count}-{n}", price_checked_at=checked)
+            for n in range(count)
+        ]
+        body = "id\tprice\tavailability\n" + "".join(f"{o.merchant_product_id}\t9.99 USD\tin stock\n" for o in offers)
+        httpserver.expect_request(f"/feed-{count}.tsv").respond_with_data(body)
+        feed_for(merchant, httpserver, f"/feed-{count}.tsv", "google")
+        with CaptureQueriesContext(connection) as captured:
+            fetch(merchant=f"shop-{count}")
+        queries.append(len(captured))
+    assert queries[0] == queries[1]
+    assert Offer.objects.filter(price=Decimal("9.99")).count() == 15
