@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The demo shop's feed and pages are served by the development server itself (demo/shop.py).
+export DEMO_SITE_URL ?= http://$(HOST):$(PORT)
 
 VNU_JAR := $(VENV)/node/node_modules/vnu-jar/build/dist/vnu.jar
 VNU_VERSION := 26.9.27
@@ -24,7 +26,10 @@ run: $(STAMP)
 	@echo "Glutasite is at http://$(HOST):$(PORT)/  (demo guide: http://$(HOST):$(PORT)/guides/l-glutamine-for-gut-health/)"
 	@echo "For an admin login at http://$(HOST):$(PORT)/admin/ run, in another terminal:"
 	@echo "    $(BIN)/python manage.py createsuperuser"
+	@echo "The job worker (run_huey) runs beside the web server; Ctrl-C stops both."
 	@echo
+	@$(BIN)/python manage.py run_huey & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Production-style server; set DJANGO_DEBUG=0, DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS first.

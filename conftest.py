@@ -1,6 +1,51 @@
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.cache import cache
+from huey.contrib.djhuey import HUEY
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _jobs_run_at_once():
+    """Tasks run inside the test that queues them (Huey's immediate mode, with its own in-memory queue)."""
+    HUEY.immediate = True
+    yield
+    HUEY.immediate = False
+
+
+@pytest.fixture(scope="session")
+def httpserver_listen_address():
+    """pytest-httpserver's outside services answer on 127.0.0.1, the one address tests may reach."""
+    return ("127.0.0.1", 0)
+
+
+@pytest.fixture
+def job_queue(monkeypatch):
+    """Tasks wait in the in-memory queue, as they would for a worker, until the test calls `run_queued()`."""
+    monkeypatch.setattr(HUEY, "_immediate", False)  # the setter would swap in the real queue file
+    # A worker closes its database connections around each task; the test's connection holds its transaction.
+    monkeypatch.setattr("huey.contrib.djhuey.close_old_connections", lambda: None)
+    HUEY.storage.flush_all()
+
+    class Queue:
+        def __len__(self):
+            return HUEY.pending_count()
+
+        def run_queued(self):
+            while (task := HUEY.dequeue()) is not None:
+                HUEY.execute(task)
+
+        def run_retries_due(self, after_seconds):
+            """Run the retries a worker would run `after_seconds` from now, as if then; returns how many."""
+            at = HUEY._get_timestamp() + timedelta(seconds=after_seconds)
+            due = HUEY.read_schedule(at)
+            for task in due:
+                HUEY.execute(task, timestamp=at)
+            return len(due)
+
+    yield Queue()
+    HUEY.storage.flush_all()
 
 
 @pytest.fixture(autouse=True)

@@ -9,6 +9,7 @@ from django.urls import path
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import admin_adding
 from .importing import import_references
 from .models import GRADE_RULE, Claim, ClaimStudy, Study, Topic
 from .reference_files import MAX_IMPORT_BYTES, ImportFileError, check_file_size, decode_upload
@@ -77,15 +78,42 @@ class StudyAdmin(SimpleHistoryAdmin):
                 ],
             },
         ),
-        ("Retraction", {"fields": ["retracted", "retracted_on", "retraction_note"]}),
+        (
+            "Retraction and notices",
+            {"fields": ["retracted", "retracted_on", "retraction_note", "notice", "notice_on", "notice_url"]},
+        ),
     ]
     inlines = [ClaimLinkInline]
 
     def get_urls(self):
         return [
             path("import/", self.admin_site.admin_view(self.import_view), name="evidence_study_import"),
+            path(
+                "add-by-identifier/",
+                self.admin_site.admin_view(self.add_by_identifier_view),
+                name="evidence_study_add_by_identifier",
+            ),
+            path(
+                "add-by-identifier/<int:run_id>/",
+                self.admin_site.admin_view(self.add_by_identifier_run_view),
+                name="evidence_study_add_by_identifier_run",
+            ),
+            path(
+                "add-by-identifier/<int:run_id>/confirm/",
+                self.admin_site.admin_view(self.add_by_identifier_confirm_view),
+                name="evidence_study_add_by_identifier_confirm",
+            ),
             *super().get_urls(),
         ]
+
+    def add_by_identifier_view(self, request):
+        return admin_adding.add_view(self, request)
+
+    def add_by_identifier_run_view(self, request, run_id):
+        return admin_adding.run_view(self, request, run_id)
+
+    def add_by_identifier_confirm_view(self, request, run_id):
+        return admin_adding.confirm_view(self, request, run_id)
 
     def import_view(self, request):
         if not (self.has_add_permission(request) and self.has_change_permission(request)):

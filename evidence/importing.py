@@ -93,9 +93,14 @@ def import_references(text, *, dry_run=False):
     read at all.
     """
     format_name, records, problems = read_records(text)
-    report = ImportReport(format_name=format_name, dry_run=dry_run, problems=problems)
     if not records and not problems:
         raise ImportFileError(f"The {format_name} file holds no records.")
+    return import_records(records, format_name=format_name, problems=problems, dry_run=dry_run)
+
+
+def import_records(records, *, format_name, problems=(), dry_run=False):
+    """Create or update the studies of `records` (from a file, or looked up by identifier), all or nothing."""
+    report = ImportReport(format_name=format_name, dry_run=dry_run, problems=list(problems))
     if not report.ok:
         return report
     with transaction.atomic():

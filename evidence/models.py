@@ -185,6 +185,16 @@ class Study(models.Model):
         blank=True,
         help_text="Why it was retracted, in a sentence readers will see, e.g. “Data could not be verified.”",
     )
+    # The journal's latest notice about the paper (retraction watch, evidence/notices.py, or typed by an editor).
+    notice = models.CharField(
+        "notice other than a retraction",
+        max_length=30,
+        choices=[("expression_of_concern", "Expression of concern"), ("correction", "Correction")],
+        blank=True,
+        help_text="Readers see it at the study and wherever it is cited; it does not change any grade.",
+    )
+    notice_on = models.DateField("notice date", null=True, blank=True)
+    notice_url = models.URLField("link to the notice", max_length=500, blank=True, help_text="Of the retraction too.")
     title_key = models.CharField(max_length=500, editable=False, db_index=True, default="")
 
     objects = StudyQuerySet.as_manager()
@@ -481,3 +491,6 @@ class ClaimStudy(models.Model):
 
     def __str__(self):
         return f"{self.study} ({self.get_stance_display().lower()})"
+
+
+from .notices import StudyNotice  # noqa: E402, F401  the retraction watch's record, beside the studies

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "import_export",
     "simple_history",
+    "huey.contrib.djhuey",
+    "jobs",
     "richtext",
     "evidence",
     "products",
@@ -157,6 +159,8 @@ STORAGES["imports"] = {
 }
 # Largest spreadsheet staff may upload for import, in megabytes.
 PRODUCTS_IMPORT_MAX_UPLOAD_MB = float(os.environ.get("DJANGO_IMPORT_MAX_UPLOAD_MB", "10"))
+# Larger uploads (about 2,500 rows) are previewed and imported by the job runner, not in the request.
+PRODUCTS_IMPORT_IN_REQUEST_MAX_KB = int(os.environ.get("DJANGO_IMPORT_IN_REQUEST_MAX_KB", "512"))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -166,11 +170,55 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # much older than the prices it shows.
 READER_PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "300"))
 
-# Newsletter confirmations. Development prints emails to the console.
-EMAIL_BACKEND = os.environ.get(
+# Background jobs (jobs/): Huey keeps its queue in Redis when REDIS_URL is set, else in a SQLite file
+# beside a SQLite database (db.sqlite3 -> db.huey.sqlite3). `python manage.py run_huey` is the worker.
+# HUEY_IMMEDIATE=1 runs every task inside the process that queues it; tests set it themselves.
+_SQLITE_FILE = Path(DATABASES["default"]["NAME"]) if DATABASES["default"]["ENGINE"].endswith("sqlite3") else None
+HUEY_SQLITE_PATH = os.environ.get("HUEY_SQLITE_PATH") or str(
+    _SQLITE_FILE.with_name(f"{_SQLITE_FILE.stem}.huey.sqlite3") if _SQLITE_FILE else BASE_DIR / "db.huey.sqlite3",
+)
+HUEY = {
+    "name": "glutasite",
+    "results": False,
+    "utc": True,
+    "immediate": env_bool("HUEY_IMMEDIATE", False),
+    "huey_class": "huey.RedisHuey" if REDIS_URL else "huey.SqliteHuey",
+    "connection": {"url": REDIS_URL} if REDIS_URL else {"filename": HUEY_SQLITE_PATH},
+    "consumer": {"workers": int(os.environ.get("HUEY_WORKERS", "2")), "worker_type": "thread"},
+}
+
+# Outside services. Addresses we store or call must be https://, except on these hosts (tests, a local
+# cluster, the demo's own price feed in development).
+OUTBOUND_HTTP_ALLOWED_HOSTS = env_list("OUTBOUND_HTTP_ALLOWED_HOSTS", ["127.0.0.1"] if DEBUG else [])
+OUTBOUND_USER_AGENT = os.environ.get(
+    "OUTBOUND_USER_AGENT",
+    "Glutasite/1.0 (supplement guides; checks its own affiliate links, price feeds and studies)",
+)
+OUTBOUND_RETRY_BACKOFF_SECONDS = float(os.environ.get("OUTBOUND_RETRY_BACKOFF_SECONDS", "1"))
+# The Retraction Watch database as Crossref publishes it (a CSV of about 60,000 notices).
+RETRACTION_WATCH_CSV_URL = os.environ.get(
+    "RETRACTION_WATCH_CSV_URL",
+    "https://gitlab.com/crossref/retraction-watch-data/-/raw/main/retraction_watch.csv",
+)
+# Looking studies up by identifier (evidence/lookup.py): NCBI asks for a tool name and a contact address,
+# and allows 3 requests a second, 10 with an API key.
+PUBMED_API_URL = os.environ.get("PUBMED_API_URL", "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/")
+NCBI_PMC_IDCONV_URL = os.environ.get("NCBI_PMC_IDCONV_URL", "https://www.ncbi.nlm.nih.gov/pmc/utils/idconv/v1.0/")
+CROSSREF_API_URL = os.environ.get("CROSSREF_API_URL", "https://api.crossref.org/")
+NCBI_API_KEY = os.environ.get("NCBI_API_KEY", "")
+NCBI_TOOL = os.environ.get("NCBI_TOOL", "glutasite")
+NCBI_EMAIL = os.environ.get("NCBI_EMAIL", "editors@localhost")
+# Seconds between two link checks on one shop's host.
+LINK_CHECK_DELAY_SECONDS = float(os.environ.get("LINK_CHECK_DELAY_SECONDS", "2"))
+
+# Every email goes through the queue (jobs/mail.py); a worker sends it with JOBS_EMAIL_BACKEND.
+# Development prints emails to the console.
+EMAIL_BACKEND = "jobs.mail.QueuedEmailBackend"
+JOBS_EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
 )
+EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "10"))
 EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "587"))
 EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")

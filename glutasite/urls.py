@@ -22,3 +22,7 @@ urlpatterns = [
     path("", include("guides.urls")),
     path("", include("readers.urls")),
 ] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+if settings.DEBUG:
+    # The demo shop's price feed and product pages, which the development server serves itself (demo/shop.py).
+    urlpatterns.insert(0, path("demo/", include("demo.urls")))

@@ -51,7 +51,10 @@ ROLES = {
             "brand": ["view", "change"],
             "offer": ["view", "change"],
             "merchant": ["view"],
+            "merchantfeed": ["view"],
+            "linkcheck": ["view"],
         },
+        "jobs": {"jobrun": ["view", "run"]},
     },
     "Product importers": {
         "products": {
@@ -59,7 +62,10 @@ ROLES = {
             "brand": VIEW_ADD_CHANGE,
             "offer": VIEW_ADD_CHANGE,
             "merchant": VIEW_ADD_CHANGE,
+            "merchantfeed": [*VIEW_ADD_CHANGE, "delete"],
+            "linkcheck": ["view"],
         },
+        "jobs": {"jobrun": ["view", "run"]},
     },
 }
 

@@ -3,13 +3,14 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from evidence.models import Study
+from products.models import MerchantFeed
 
 from . import citations
-from .models import Category, Guide, GuideRevision, KeyBenefit
+from .models import Category, Guide, GuideRevision, KeyBenefit, cited_studies
 from .parts import PARTS, text_in_page_order
 
 
@@ -92,6 +93,17 @@ def review_queue(at=None):
         "Changed since sign-off": published.changed_since_sign_off(),
         f"Last reviewed more than {months} months ago": published.filter(last_reviewed_on__lt=reviewed_before),
         "Cites a retracted study": published.citing_retracted(),
+        "Cites a study with a notice since it was last reviewed": published.filter(
+            Exists(
+                cited_studies(OuterRef("pk")).filter(notices__found_at__date__gte=OuterRef("last_reviewed_on")),
+            ),
+        ),
         "Shows a stale or unavailable price": published.with_stale_prices(at),
+        "Ranks a product whose merchant's price feed is failing": published.filter(
+            ranked_products__product__offers__merchant__feed__in=MerchantFeed.objects.failing(),
+        ).distinct(),
+        "Ranks a product whose shop link is broken": published.filter(
+            ranked_products__product__offers__link_broken_since__isnull=False,
+        ).distinct(),
         "Has open error reports from readers": Guide.objects.with_open_reports(),
     }

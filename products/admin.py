@@ -14,8 +14,9 @@ from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import admin_import
+from .admin_link_health import LinkHealthAdmin  # noqa: F401  registers Link health
 from .exports import EXPORT_FORMATS, OfferResource, ProductResource
-from .models import AffiliateClick, Brand, Merchant, Offer, PriceHistory, Product
+from .models import AffiliateClick, Brand, Merchant, MerchantFeed, Offer, PriceHistory, Product
 
 CLICK_WINDOW = timedelta(days=30)
 
@@ -27,8 +28,25 @@ class BrandAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class MerchantFeedInline(admin.StackedInline):
+    model = MerchantFeed
+    extra = 0
+    fields = ["url", "format", "every_hours", "header_variables", "column_mapping", "is_active", "feed_state"]
+    readonly_fields = ["feed_state"]
+
+    @admin.display(description="last fetches")
+    def feed_state(self, feed):
+        if feed.last_checked_at is None:
+            return "Not fetched yet."
+        state = f"Last fetched {timesince(feed.last_checked_at)} ago. {feed.last_summary}"
+        if feed.failures_in_a_row:
+            state += f" Failed {feed.failures_in_a_row} time(s) in a row: {feed.last_error}"
+        return state
+
+
 @admin.register(Merchant)
 class MerchantAdmin(admin.ModelAdmin):
+    inlines = [MerchantFeedInline]
     list_display = ["name", "price_max_age"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -55,7 +73,16 @@ class OfferInline(admin.TabularInline):
     model = Offer
     extra = 0
     autocomplete_fields = ["merchant"]
-    fields = ["merchant", "price", "currency", "price_checked_at", "affiliate_url", "in_stock", "is_active"]
+    fields = [
+        "merchant",
+        "price",
+        "currency",
+        "price_checked_at",
+        "affiliate_url",
+        "merchant_product_id",
+        "in_stock",
+        "is_active",
+    ]
 
 
 # Larger than any product photo needs to be; the page shows it 240 pixels wide.
@@ -117,6 +144,16 @@ class ProductAdmin(ExportMixin, SimpleHistoryAdmin):
                 name="products_product_process_import",
             ),
             path(
+                "import/run/<int:run_id>/",
+                self.admin_site.admin_view(self.import_run_view),
+                name="products_product_import_run",
+            ),
+            path(
+                "import/run/<int:run_id>/confirm/",
+                self.admin_site.admin_view(self.confirm_run_view),
+                name="products_product_import_run_confirm",
+            ),
+            path(
                 "import/template.<str:extension>",
                 self.admin_site.admin_view(self.import_template_view),
                 name="products_product_import_template",
@@ -129,6 +166,12 @@ class ProductAdmin(ExportMixin, SimpleHistoryAdmin):
 
     def confirm_import_view(self, request):
         return admin_import.confirm_view(self, request)
+
+    def import_run_view(self, request, run_id):
+        return admin_import.import_run_view(self, request, run_id)
+
+    def confirm_run_view(self, request, run_id):
+        return admin_import.confirm_run_view(self, request, run_id)
 
     def import_template_view(self, request, extension):
         return admin_import.template_view(self, request, extension)

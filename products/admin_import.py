@@ -29,11 +29,15 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from tablib import Dataset
 
-from . import columns
+from jobs import registry
+from jobs.models import JobRun
+from jobs.running import start
+
+from . import columns, import_jobs
 from .exports import CSV, XLSX
 from .importing import import_offers
 from .spreadsheets import ImportFileError, check_file_size, format_for_filename, read_dataset
@@ -82,6 +86,8 @@ def import_view(model_admin, request):
         form = context["form"] = ProductImportForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["import_file"]
+            if import_jobs.runs_as_job(upload.size):
+                return _start_import_job(request, upload.name, upload.read(), dry_run=True)
             data = upload.read()
             try:
                 report = import_offers(read_dataset(data, format_for_filename(upload.name)), dry_run=True)
@@ -90,7 +96,7 @@ def import_view(model_admin, request):
             else:
                 context.update(report=report, file_name=upload.name)
                 if report.ok:
-                    context.update(token=_keep_for_confirm(request, upload.name, data), preview=_preview(report))
+                    context.update(token=_keep_for_confirm(request, upload.name, data), preview=preview_of(report))
     return TemplateResponse(request, "products/admin/import.html", context)
 
 
@@ -112,7 +118,7 @@ def confirm_view(model_admin, request):
         with transaction.atomic():
             report = import_offers(dataset, user=request.user)
             if report.ok:
-                _log(request.user, report, pending["file_name"])
+                log_import(request.user, report, pending["file_name"])
     except FileNotFoundError:
         messages.error(request, EXPIRED)
         return redirect("admin:products_product_import")
@@ -129,6 +135,43 @@ def confirm_view(model_admin, request):
     return redirect("admin:products_product_changelist")
 
 
+def _start_import_job(request, file_name, data, *, dry_run, stored_as=None):
+    """A large file: the job previews (or imports) it; its page shows the progress, then the result."""
+    if stored_as is None:
+        stored_as = storages["imports"].save(
+            f"{secrets.token_hex(16)}.{format_for_filename(file_name)}", ContentFile(data)
+        )
+    arguments = {"stored_as": stored_as, "file_name": file_name, "user_id": request.user.pk, "dry_run": dry_run}
+    run = start(registry.get("import_products"), trigger=JobRun.Trigger.ADMIN, user=request.user, arguments=arguments)
+    return redirect("admin:products_product_import_run", run_id=run.pk)
+
+
+def _own_run(request, run_id):
+    return get_object_or_404(JobRun, pk=run_id, job="import_products", requested_by=request.user)
+
+
+def import_run_view(model_admin, request, run_id):
+    """A large import's progress while it runs, then its preview (to confirm) or its result."""
+    context = _context(model_admin, request)
+    run = _own_run(request, run_id)
+    context.update(run=run, details=run.details)
+    return TemplateResponse(request, "products/admin/import_run.html", context)
+
+
+def confirm_run_view(model_admin, request, run_id):
+    """Import, for real, the file a job has previewed."""
+    _context(model_admin, request)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    preview = _own_run(request, run_id)
+    details = preview.details
+    if not (preview.outcome == JobRun.Outcome.SUCCEEDED and details.get("ok") and details.get("stored_as")):
+        messages.error(request, EXPIRED)
+        return redirect("admin:products_product_import")
+    JobRun.objects.filter(pk=preview.pk).update(details={**details, "stored_as": ""})  # confirmed once only
+    return _start_import_job(request, details["file_name"], None, dry_run=False, stored_as=details["stored_as"])
+
+
 def _keep_for_confirm(request, file_name, data):
     """Keep the upload until it is confirmed; the token that leads to it."""
     storage = storages["imports"]
@@ -142,7 +185,7 @@ def _keep_for_confirm(request, file_name, data):
     return token
 
 
-def _preview(report):
+def preview_of(report):
     """New and updated offers: how many, and the first PREVIEW_ROWS of each."""
     counts = report.counts
     kinds = []
@@ -152,7 +195,7 @@ def _preview(report):
     return {"kinds": kinds, "unchanged": counts["unchanged"]}
 
 
-def _log(user, report, file_name):
+def log_import(user, report, file_name):
     """The admin's history of each new or changed offer says it came from this file."""
     new = [outcome.object for outcome in report.outcomes if outcome.action == "new"]
     if new:

@@ -4,13 +4,16 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, URLValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-HTTPS_URL_VALIDATOR = URLValidator(schemes=["https"], message="Enter a full https:// address.")
+from outbound.addresses import OutsideAddressValidator
+
+# https://, or http:// to a host in OUTBOUND_HTTP_ALLOWED_HOSTS: the same rule for the form, imports and feeds.
+HTTPS_URL_VALIDATOR = OutsideAddressValidator("Enter a full https:// address.")
 # A price may be checked a few minutes “in the future” when the clocks of the
 # checker and the server disagree; the admin and the importer both allow this.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -161,7 +164,7 @@ class OfferQuerySet(models.QuerySet):
         return self.annotate(
             price_is_fresh=models.ExpressionWrapper(fresh, output_field=models.BooleanField()),
             is_buyable=models.ExpressionWrapper(
-                fresh & models.Q(is_active=True, in_stock=True),
+                fresh & models.Q(is_active=True, in_stock=True, link_broken_since=None),
                 output_field=models.BooleanField(),
             ),
         )
@@ -173,7 +176,8 @@ class OfferQuerySet(models.QuerySet):
         return self.with_freshness(at).filter(price_is_fresh=False)
 
     def active(self):
-        return self.filter(is_active=True)
+        """Offers shown to readers: not switched off, and not hidden for a shop link found broken."""
+        return self.filter(is_active=True, link_broken_since=None)
 
     def buyable(self, at=None):
         """Offers a reader can buy: shown on the site, in stock, with a fresh price."""
@@ -202,10 +206,25 @@ class Offer(models.Model):
         help_text="The merchant's https:// address with your tracking code.",
     )
     in_stock = models.BooleanField(default=True)
+    merchant_product_id = models.CharField(
+        "merchant's product id",
+        max_length=200,
+        blank=True,
+        help_text="The id the merchant's price feed gives this product (Google's “id”, an ASIN). "
+        "Feed rows match offers on it, or on the SKU when it is empty.",
+    )
     is_active = models.BooleanField(
         "shown on the site",
         default=True,
         help_text="Untick to hide this offer and disable its link without deleting it.",
+    )
+    link_broken_since = models.DateTimeField(
+        "link broken since",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Set when the link check found the shop link broken twice in a row: the offer is hidden from "
+        "readers until a check finds it working again.",
     )
     token = models.CharField(
         max_length=32,
@@ -338,3 +357,32 @@ class AffiliateClick(models.Model):
 
     def __str__(self):
         return f"{self.offer} at {self.clicked_at:%Y-%m-%d %H:%M}"
+
+
+class LinkCheck(models.Model):
+    """The last check of an offer's shop link (products/link_health.py). Never counted as a click."""
+
+    class Outcome(models.TextChoices):
+        FINE = "fine", "Fine"
+        REDIRECTED = "redirected", "Redirected (fine)"
+        BROKEN = "broken", "Broken"
+        COULD_NOT_CHECK = "could_not_check", "Could not check"
+
+    offer = models.OneToOneField(Offer, on_delete=models.CASCADE, related_name="link_check")
+    checked_at = models.DateTimeField("last checked")
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    status_code = models.PositiveSmallIntegerField("HTTP status", null=True, blank=True)
+    final_url = models.URLField("ended at", max_length=1000, blank=True)
+    response = models.CharField(max_length=300, blank=True, help_text="What the shop answered, in a few words.")
+    broken_in_a_row = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["outcome", "-checked_at"]
+        verbose_name = "link check"
+        verbose_name_plural = "link health"
+
+    def __str__(self):
+        return f"{self.offer}: {self.get_outcome_display()}"
+
+
+from .feed_models import MerchantFeed  # noqa: E402, F401  a merchant's price feed, beside the merchants

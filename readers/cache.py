@@ -2,11 +2,16 @@
 
 Anonymous GET and HEAD responses are kept for READER_PAGE_CACHE_SECONDS
 (5 minutes by default) in the default cache: Redis when REDIS_URL is set, so
-every app server shares it. Saving anything readers see (readers.signals)
+every app server shares it. Saving anything readers see (readers.signals),
+or a job that changes it (a price feed, a retraction, a scheduled guide),
 changes the content version that is part of every key, so the next request
-renders afresh. The short lifetime bounds the rest: a price hidden when it
-goes stale, a guide scheduled to go live, an import that writes in bulk
-without model signals, all show within 5 minutes.
+renders afresh. The version is one database row, read on every cached
+request (one primary-key query), so a worker or a command in another
+process empties the web server's cache even when that cache is its own
+memory; during a database outage the last version read keeps the cached
+pages served. The short lifetime bounds the rest: a price hidden when it
+goes stale, an import that writes in bulk without model signals, all show
+within 5 minutes.
 
 Never cached: signed-in users (who may see unpublished guides and pending changes), anything other than a
 200, responses that set a cookie, views marked never_cache, and any page
@@ -19,10 +24,12 @@ import uuid
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DatabaseError, connection
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
-VERSION_KEY = "reader-pages:version"
+from .models import PageCacheVersion
+
 HEADERS_NOT_KEPT = {"set-cookie", "cache-control", "age"}
 
 
@@ -30,18 +37,31 @@ def cache_seconds():
     return settings.READER_PAGE_CACHE_SECONDS
 
 
+_last_version_read = uuid.uuid4().hex
+
+
 def content_version():
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        # A fresh random version, never an old one: pages cached under an
-        # evicted version can never be served again.
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(VERSION_KEY)
+    global _last_version_read
+    try:
+        # Plain SQL: this runs on every cached request, and the ORM would take ten times as long.
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT version FROM {PageCacheVersion._meta.db_table} WHERE id = 1")
+            row = cursor.fetchone()
+        version = row[0] if row else None
+        if version is None:
+            # A fresh random version, never an old one: pages cached under an
+            # earlier version can never be served again.
+            version = PageCacheVersion.objects.get_or_create(pk=1, defaults={"version": uuid.uuid4().hex})[0].version
+    except DatabaseError:
+        return _last_version_read
+    _last_version_read = version
     return version
 
 
 def bump_content_version():
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    version = uuid.uuid4().hex
+    if not PageCacheVersion.objects.filter(pk=1).update(version=version):
+        PageCacheVersion.objects.get_or_create(pk=1, defaults={"version": version})
 
 
 def page_key(request, version):

@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from jobs.signals import job_finished
 from products.signals import offers_imported
 
 from .cache import bump_content_version
@@ -14,10 +15,13 @@ NOT_SHOWN_TO_READERS = {
     "readers.correctionrequest",
     "products.affiliateclick",
     "products.pricehistory",
+    "readers.pagecacheversion",
 }
 
 
 def content_changed(sender, **kwargs):
+    if sender.__module__ == "__fake__":
+        return  # a migration's historical model: no reader has seen anything yet
     if sender._meta.app_label in READER_APPS and sender._meta.label_lower not in NOT_SHOWN_TO_READERS:
         bump_content_version()
         # Again after commit: a reader's request between the save and the
@@ -29,9 +33,16 @@ def import_finished(sender, **kwargs):
     bump_content_version()
 
 
+def job_changed_pages(sender, run, **kwargs):
+    """A job that changed what readers see (a price feed, a retraction, a scheduled guide) empties the cache."""
+    if sender.changes_reader_pages and run.items_changed:
+        bump_content_version()
+
+
 def connect():
     post_save.connect(content_changed, dispatch_uid="readers.cache.post_save")
     post_delete.connect(content_changed, dispatch_uid="readers.cache.post_delete")
     m2m_changed.connect(content_changed, dispatch_uid="readers.cache.m2m_changed")
     # The spreadsheet import writes in bulk, which sends no model signals.
     offers_imported.connect(import_finished, dispatch_uid="readers.cache.import")
+    job_finished.connect(job_changed_pages, dispatch_uid="readers.cache.job")

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from demo import shop
 from evidence.models import Claim, ClaimStudy, Study, Topic
 from guides.models import (
     FAQ,
@@ -103,8 +104,10 @@ class Command(BaseCommand):
         for title, _, claim_slug in KEY_BENEFITS:
             # Guides seeded before benefits had claims get theirs now.
             guide.key_benefits.filter(title=title, claim=None).update(claim=claims[claim_slug])
+        products = []
         for data in PRODUCTS:
             product = self.product(data, now)
+            products.append(product)
             RankedProduct.objects.get_or_create(
                 guide=guide,
                 product=product,
@@ -117,6 +120,7 @@ class Command(BaseCommand):
                     "verdict": data["verdict"],
                 },
             )
+        shop.seed(products)  # a merchant whose price feed the development server serves
         self.pages()
         self.stdout.write(self.style.SUCCESS(f"Demo guide ready at {guide.get_absolute_url()}"))
 

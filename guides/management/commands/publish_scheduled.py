@@ -1,20 +1,14 @@
-"""Put scheduled guide changes live. Run it from cron every few minutes:
+"""Put scheduled guide changes live. The job runner does it every minute; without a worker, run it from cron:
 
-    */5 * * * *  cd /srv/glutasite && .venv/bin/python manage.py publish_scheduled
+    * * * * *  cd /srv/glutasite && .venv/bin/python manage.py publish_scheduled
 
 Readers get a due change even if this runs late: the guide page applies it
 on the first request after its time. Guides scheduled for their first
 publication need nothing: the published QuerySet compares their time.
 """
 
-from django.core.management.base import BaseCommand
-
-from guides import workflow
+from jobs.commands import JobCommand
 
 
-class Command(BaseCommand):
-    help = "Publish every pending guide change whose scheduled time has passed."
-
-    def handle(self, *args, **options):
-        count = workflow.publish_due()
-        self.stdout.write(f"Published {count} scheduled change{'s' if count != 1 else ''}.")
+class Command(JobCommand):
+    job_name = "publish_scheduled"
