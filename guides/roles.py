@@ -31,6 +31,7 @@ ROLES = {
             "topic": ["view"],
         },
         "products": {"product": ["view"], "brand": ["view"], "offer": ["view"], "merchant": ["view"]},
+        "readers": {"correctionrequest": ["view"]},
     },
     "Editors": {
         "guides": {
@@ -52,6 +53,8 @@ ROLES = {
             "offer": ["view", "change"],
             "merchant": ["view"],
         },
+        # Readers' error reports: editors check and resolve them (the app sits above guides; named, not imported).
+        "readers": {"correctionrequest": ["view", "change"]},
     },
     "Product importers": {
         "products": {
