@@ -77,14 +77,15 @@ def _person(user):
     return user.get_full_name() or user.get_username()
 
 
-def guide_line(guide, at):
+def guide_line(guide, at, viewer=None):
     meta = [short_status(guide, at)]
     assignment = getattr(guide, "assignment", None)
     overdue = False
     if assignment is not None:
         due = f", due {assignment.due_on:%-d %b}" if assignment.due_on else ""
         overdue = assignment.is_overdue(at)
-        meta.append(f"with {_person(assignment.assignee)}{due}{' (overdue)' if overdue else ''}")
+        who = "you" if assignment.assignee_id == getattr(viewer, "pk", None) else _person(assignment.assignee)
+        meta.append(f"with {who}{due}{' (overdue)' if overdue else ''}")
     comment = getattr(guide, "current_review_comment", "")
     if comment and short_status(guide, at) == "Draft, changes requested":
         meta.append(f"“{comment[:120]}{'…' if len(comment) > 120 else ''}”")
@@ -97,7 +98,7 @@ def guide_line(guide, at):
 
 
 def guides_panel(select):
-    return lambda request, at: [guide_line(guide, at) for guide in select(request)[: LIMIT + 1]]
+    return lambda request, at: [guide_line(guide, at, request.user) for guide in select(request)[: LIMIT + 1]]
 
 
 # --- What fills the team's panels -------------------------------------------------------------

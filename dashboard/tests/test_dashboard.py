@@ -203,3 +203,20 @@ def test_the_dashboards_queries_do_not_grow_with_the_guides(client, team, role, 
         client.get(reverse("admin:index"))
     assert len(many) == len(few)
     assert len(many) <= 30
+
+
+def test_editors_and_readers_text_stays_inert_on_the_dashboard_and_notifications(client, team):
+    from glutasite.tests.test_xss import PAYLOADS, executable_markup
+
+    for number, payload in enumerate(PAYLOADS[:40]):
+        guide = ready_guide(title=payload[:200], reviewer=team["reviewer"].reviewer_profile)
+        Guide.objects.filter(pk=guide.pk).update(started_by=team["editor"])
+        workflow.submit_for_review(guide=guide, user=team["editor"])
+        workflow.assign(guide=guide, user=team["editor"], assignee=team["reviewer"], note=payload)
+        if number % 2:
+            workflow.request_changes(guide=guide, user=team["reviewer"], comment=payload)
+        CorrectionRequest.objects.create(guide=guide, location=payload[:200], description=payload)
+    for user in [team["editor"], team["reviewer"]]:
+        client.force_login(user)
+        for path in [reverse("admin:index"), reverse("admin:notifications")]:
+            assert executable_markup(client.get(path).content.decode(), admin=True) == [], (user, path)
