@@ -49,40 +49,27 @@ def people_on(guide):
     return [submitted.submitted_by if submitted else None, guide.started_by, assignee_of(guide)]
 
 
+def tell(kind, people, *, guide, user, title, body=""):
+    """Tell `people` about an event on `guide` that `user` caused, linking the guide's admin page."""
+    notify(kind, people, title=title, body=body, url=guide_url(guide), guide=guide, actor=user)
+
+
 def on_sent_to_review(sender, guide, user, revision, **kwargs):
-    notify(
-        "sent_to_review",
-        [*reviewers_for(guide), assignee_of(guide)],
-        title=f"{name_of(user)} sent “{guide}” to review",
-        body=f"Version {revision.number} is waiting for a reviewer's sign-off.",
-        url=guide_url(guide),
-        guide=guide,
-        actor=user,
-    )
+    people = [*reviewers_for(guide), assignee_of(guide)]
+    title = f"{name_of(user)} sent “{guide}” to review"
+    body = f"Version {revision.number} is waiting for a reviewer's sign-off."
+    tell("sent_to_review", people, guide=guide, user=user, title=title, body=body)
 
 
 def on_signed_off(sender, guide, user, revision, **kwargs):
-    notify(
-        "signed_off",
-        people_on(guide),
-        title=f"{name_of(user)} signed off “{guide}”",
-        body=f"Version {revision.number} is signed off: an editor may publish it once the checks pass.",
-        url=guide_url(guide),
-        guide=guide,
-        actor=user,
-    )
+    title = f"{name_of(user)} signed off “{guide}”"
+    body = f"Version {revision.number} is signed off: an editor may publish it once the checks pass."
+    tell("signed_off", people_on(guide), guide=guide, user=user, title=title, body=body)
 
 
 def on_changes_requested(sender, guide, user, revision, **kwargs):
-    notify(
-        "changes_requested",
-        people_on(guide),
-        title=f"{name_of(user)} asked for changes to “{guide}”",
-        body=revision.review_comment,
-        url=guide_url(guide),
-        guide=guide,
-        actor=user,
-    )
+    title = f"{name_of(user)} asked for changes to “{guide}”"
+    tell("changes_requested", people_on(guide), guide=guide, user=user, title=title, body=revision.review_comment)
 
 
 def on_published(sender, guide, user, revision, **kwargs):
@@ -90,14 +77,14 @@ def on_published(sender, guide, user, revision, **kwargs):
         what = f"scheduled “{guide.live_guide}” for {editor_time(revision.published_at)}"
     else:
         what = f"published “{guide.live_guide}”"
-    notify(
+    people = [*people_on(guide), revision.signed_off_user]
+    tell(
         "published",
-        [*people_on(guide), revision.signed_off_user],
+        people,
+        guide=guide,
+        user=user,
         title=f"{name_of(user)} {what}",
         body="\n".join(revision.change_lines),
-        url=guide_url(guide),
-        guide=guide,
-        actor=user,
     )
 
 
