@@ -2,8 +2,9 @@
 
 These are the jobs' work, never a request's: `send_notifications()` every
 few minutes (it first writes the "due soon" notifications), `send_digests()`
-once a day. Both are idempotent: a notification is emailed once, and a
-failed email is tried again on the next run.
+once a day, each also a management command (`send_notifications`,
+`send_notification_digests`). Both are idempotent: a notification is emailed
+once, and a failed email is tried again on the next run.
 """
 
 import logging

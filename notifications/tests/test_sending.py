@@ -78,11 +78,11 @@ def test_a_failed_email_is_tried_again_next_run(team):
     assert send_notifications() == 1
 
 
-def test_the_command_sends_and_the_digest_flag_sends_digests(team, capsys):
+def test_the_commands_send_at_once_and_the_daily_digests(team, capsys):
     NotificationSettings.objects.create(user=team["reviewer"], delivery=NotificationSettings.Delivery.DAILY)
     guide = ready_guide(reviewer=team["reviewer"].reviewer_profile)
     workflow.submit_for_review(guide=guide, user=team["editor"])
     call_command("send_notifications")
     assert "Emailed 0 notifications." in capsys.readouterr().out
-    call_command("send_notifications", "--digest")
+    call_command("send_notification_digests")
     assert "Emailed 1 notification in daily digests." in capsys.readouterr().out
