@@ -23,7 +23,7 @@ run: $(STAMP)
 	@echo
 	@echo "Glutasite is at http://$(HOST):$(PORT)/  (demo guide: http://$(HOST):$(PORT)/guides/l-glutamine-for-gut-health/)"
 	@echo "The editors' dashboard is at http://$(HOST):$(PORT)/admin/"
-	@$(BIN)/python manage.py demo_logins
+	-@$(BIN)/python manage.py demo_logins
 	@echo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 

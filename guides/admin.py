@@ -164,13 +164,20 @@ class GuideAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
     date_hierarchy = "published_at"
     save_on_top = True
     view_on_site = True
-    readonly_fields = ["status", "published_at", "updated_at", "last_reviewed_on"]
+    readonly_fields = ["status_label", "published_at", "updated_at", "last_reviewed_on"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "category", "evidence_grade", "grade_override_reason", "reviewer"]}),
         (
             "Publishing",
             {
-                "fields": ["featured", "status", "published_at", "updated_at", "last_reviewed_on", "opened_revision"],
+                "fields": [
+                    "featured",
+                    "status_label",
+                    "published_at",
+                    "updated_at",
+                    "last_reviewed_on",
+                    "opened_revision",
+                ],
                 "classes": ["collapse"],
             },
         ),
