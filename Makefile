@@ -24,8 +24,8 @@ run: $(STAMP)
 	$(BIN)/python manage.py seed_demo
 	@echo
 	@echo "Glutasite is at http://$(HOST):$(PORT)/  (demo guide: http://$(HOST):$(PORT)/guides/l-glutamine-for-gut-health/)"
-	@echo "For an admin login at http://$(HOST):$(PORT)/admin/ run, in another terminal:"
-	@echo "    $(BIN)/python manage.py createsuperuser"
+	@echo "The editors' dashboard is at http://$(HOST):$(PORT)/admin/"
+	-@$(BIN)/python manage.py demo_logins
 	@echo "The job worker (run_huey) runs beside the web server; Ctrl-C stops both."
 	@echo
 	@$(BIN)/python manage.py run_huey & worker=$$!; \

@@ -41,7 +41,7 @@ ALLOWED_HOSTS = env_list(
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "dashboard.apps.EditorialAdminConfig",  # Django's admin, with the editors' dashboard as its index
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "products",
     "guides",
     "readers",
+    "notifications",
     "demo",
 ]
 
@@ -225,6 +226,8 @@ EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Glutasite <newsletter@localhost>")
+# Where the site is read, for links in emails sent by jobs (which have no request to take it from).
+GLUTASITE_SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000")
 
 # Behind a TLS-terminating proxy (see README): trust its X-Forwarded-Proto.
 if env_bool("DJANGO_BEHIND_TLS_PROXY", not DEBUG):

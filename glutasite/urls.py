@@ -8,10 +8,6 @@ from django.views.generic import TemplateView
 from products.views import affiliate_redirect
 from readers.sitemaps import SITEMAPS
 
-admin.site.site_header = "Glutasite editorial"
-admin.site.site_title = "Glutasite editorial"
-admin.site.index_title = "Guides, evidence and products"
-
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

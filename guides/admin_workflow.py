@@ -1,17 +1,19 @@
-"""The guide admin's own pages: the workflow actions, the history and the review queue."""
+"""The guide admin's own pages: the workflow actions, the history, the review queue and the Markdown preview."""
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
+from django.utils.dateparse import parse_date, parse_datetime
 
-from . import revisions, workflow
+from . import changes, citations, workflow
+from .actions import editor_time
 from .models import Guide, GuideRevision
-from .selectors import review_queue
+from .selectors import people_who_may, review_queue
 
 
 def _change_url(guide):
@@ -21,6 +23,8 @@ def _change_url(guide):
 def _go_live_at(request):
     text = request.POST.get("go_live_at") or ""
     go_live_at = parse_datetime(text) if text else None
+    if text and go_live_at is None:
+        raise ValidationError(f"“{text}” is not a date and time, such as 2026-12-03 09:00.")
     if go_live_at is not None and timezone.is_naive(go_live_at):
         go_live_at = timezone.make_aware(go_live_at)
     return go_live_at
@@ -41,8 +45,10 @@ def _publish(request, guide):
         override_reason=request.POST.get("override_reason", ""),
         go_live_at=_go_live_at(request),
     )
-    when = timezone.localtime(revision.published_at).strftime("%-d %B %Y, %H:%M %Z")
-    messages.success(request, f"Published version {revision.number}; it goes live {when}.")
+    if revision.published_at > timezone.now():
+        messages.success(request, f"Version {revision.number} is scheduled for {editor_time(revision.published_at)}.")
+    else:
+        messages.success(request, f"Published version {revision.number}: readers see it now.")
     return redirect(_change_url(live))
 
 
@@ -51,6 +57,33 @@ def _revert(request, guide):
     target = workflow.revert(guide=guide, revision=revision, user=request.user)
     messages.success(request, f"Version {revision.number} is back for editing; send it to review.")
     return redirect(_change_url(target))
+
+
+def _request_changes(request, guide):
+    workflow.request_changes(guide=guide, user=request.user, comment=request.POST.get("comment", ""))
+    messages.success(request, "Sent back to the editor with your comment.")
+    return redirect(_change_url(guide))
+
+
+def _assign(request, guide):
+    assignee = get_user_model().objects.filter(pk=request.POST.get("assignee") or None).first()
+    if assignee is None:
+        workflow.unassign(guide=guide, user=request.user)
+        messages.success(request, "Nobody has this guide now.")
+        return redirect(_change_url(guide))
+    text = request.POST.get("due_on") or ""
+    due_on = parse_date(text) if text else None
+    if text and due_on is None:
+        raise ValidationError(f"“{text}” is not a date, such as 2026-12-03.")
+    assignment = workflow.assign(
+        guide=guide,
+        user=request.user,
+        assignee=assignee,
+        due_on=due_on,
+        note=request.POST.get("note", ""),
+    )
+    messages.success(request, f"Assigned to {assignment.assignee.get_full_name() or assignment.assignee}.")
+    return redirect(_change_url(guide))
 
 
 def _simple(run, message):
@@ -66,9 +99,12 @@ WORKFLOW_ACTIONS = {
     "edit": _start_change,
     "submit": _simple(workflow.submit_for_review, "Sent to review."),
     "sign-off": _simple(workflow.sign_off, "Signed off the current version."),
+    "request-changes": _request_changes,
     "publish": _publish,
+    "cancel-schedule": _simple(workflow.cancel_schedule, "The schedule is cancelled; the guide is in review again."),
     "unpublish": _simple(workflow.unpublish, "Unpublished: readers no longer see this guide."),
     "revert": _revert,
+    "assign": _assign,
 }
 
 
@@ -95,7 +131,12 @@ def revisions_view(model_admin, request, object_id):
         "opts": model_admin.opts,
         "title": f"History of “{guide.live_guide}”",
         "guide": guide,
-        "revisions": guide.live_guide.revisions.select_related("created_by", "signed_off_by", "published_by"),
+        "revisions": guide.live_guide.revisions.select_related(
+            "created_by",
+            "signed_off_by",
+            "published_by",
+            "changes_requested_by",
+        ),
     }
     return TemplateResponse(request, "admin/guides/guide/revisions.html", context)
 
@@ -113,7 +154,7 @@ def revision_view(model_admin, request, object_id, number):
         "guide": guide,
         "revision": revision,
         "previous": previous,
-        "changes": revisions.diff(previous.content, revision.content) if previous else [],
+        "changes": changes.diff(previous.content, revision.content) if previous else [],
         "can_revert": request.user.has_perm("guides.change_guide"),
     }
     return TemplateResponse(request, "admin/guides/guide/revision.html", context)
@@ -122,10 +163,32 @@ def revision_view(model_admin, request, object_id, number):
 def review_queue_view(model_admin, request):
     if not model_admin.has_view_permission(request):
         raise PermissionDenied
+    reasons = review_queue()
+    chosen = request.GET.get("reason")
+    if chosen:
+        reasons = [reason for reason in reasons if reason.key == chosen]
+        if not reasons:
+            raise Http404("No such reason in the review queue.")
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.opts,
-        "title": "Review queue",
-        "queue": review_queue(),
+        "title": f"Review queue: {reasons[0].label.lower()}" if chosen else "Review queue",
+        "queue": [(reason, list(reason.guides)) for reason in reasons],
+        "chosen": chosen,
     }
     return TemplateResponse(request, "admin/guides/guide/review_queue.html", context)
+
+
+def preview_view(model_admin, request):
+    """Editor Markdown as the guide page will show it, for the admin's side-by-side preview."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not (model_admin.has_add_permission(request) or model_admin.has_change_permission(request)):
+        raise PermissionDenied
+    html, references, unknown = citations.preview(request.POST.get("text", "")[:100_000])
+    context = {"html": html, "references": references, "unknown": unknown}
+    return TemplateResponse(request, "admin/guides/guide/_preview.html", context)
+
+
+def assignable_people():
+    return people_who_may("guides.change_guide").order_by("first_name", "last_name", "username")

@@ -3,8 +3,9 @@
 `publish_checks()` returns `Check(message, blocking)`: the admin's "Ready to
 publish?" panel lists them and `workflow.publish()` refuses on them. A
 blocking check stops publication; another may be published over with a
-written reason. The checks run in a fixed number of queries whatever the
-guide's size.
+written reason. A draft saves with only its title, so what a reader's page
+needs (category, grade, reviewer) is checked here, not by the form. The
+checks run in a fixed number of queries whatever the guide's size.
 """
 
 from dataclasses import dataclass
@@ -25,13 +26,24 @@ class Check:
     blocking: bool  # True: no one may publish over it; False: an editor may, with a reason
 
 
+# A draft saves with only a title; these are what readers' pages need.
+REQUIRED_TO_PUBLISH = (
+    ("category_id", "The guide has no category."),
+    ("evidence_grade", "The guide has no evidence grade."),
+    ("reviewer_id", "The guide names no reviewer."),
+)
+
+
 def publish_checks(guide, at=None):
     at = at or timezone.now()
     problems = []
     revision = current_revision(guide)
     if revision is None or not revision.is_signed_off:
         problems.append(Check("No reviewer has signed off the current version.", blocking=True))
-    missing = guide.reviewer.missing_credentials
+    for field, message in REQUIRED_TO_PUBLISH:
+        if not getattr(guide, field):
+            problems.append(Check(message, blocking=True))
+    missing = guide.reviewer.missing_credentials if guide.reviewer else []
     if missing:
         problems.append(
             Check(f"The reviewer {guide.reviewer.name} has no {', '.join(missing)} on file.", blocking=True),

@@ -24,6 +24,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from evidence.models import Study, normalise_doi
+from richtext.markdown import render_markdown
 
 MARKER = re.compile(r"\[@([^\[\]\s]+)\]")
 PLACEHOLDER = re.compile(r'<sup class="citation" data-study="([0-9]+)"></sup>')
@@ -190,3 +191,37 @@ class ReferenceList:
         """List studies no text cites after the cited ones, without a way back to the text."""
         for study in studies:
             self.entry(study)
+
+
+def marker_for(study):
+    """The marker an editor types to cite `study`: by PMID, else DOI, else its slug."""
+    if study.pmid:
+        return f"[@pmid:{study.pmid}]"
+    if study.doi:
+        return f"[@doi:{study.doi}]"
+    return f"[@{study.slug}]"
+
+
+def preview(text):
+    """Editor Markdown as a guide page shows it: (HTML, reference entries, unknown markers).
+
+    Citations are numbered from 1 in this text (on the page the numbers run
+    over the whole guide); a marker that matches no study is wrapped in
+    <mark class="marker-unknown">, and saving would refuse it.
+    """
+    html, studies = link_markers(render_markdown(text))
+    references = ReferenceList(studies)
+    unknown = []
+
+    def flag(text):
+        pieces, last = [], 0
+        for match in MARKER.finditer(text):
+            unknown.append(match.group(0))
+            pieces.append(escape(text[last : match.start()], quote=False))
+            pieces.append(f'<mark class="marker-unknown">{escape(match.group(0), quote=False)}</mark>')
+            last = match.end()
+        pieces.append(escape(text[last:], quote=False))
+        return "".join(pieces)
+
+    flagged = _rewrite_text(references.number(html), flag)
+    return mark_safe(flagged), references.entries, list(dict.fromkeys(unknown))  # sanitised; the tags are ours

@@ -82,7 +82,7 @@ PARTS = (
     Part(
         RankedProduct,
         "Ranked product",
-        "rank",
+        "product",
         ("rank", "product", "award", ("quality_score", "value_score", "clinical_score"), "verdict"),
         page_order=20,
         autocomplete=("product",),

@@ -1,16 +1,16 @@
 """A guide's saved versions: the snapshot each revision keeps, its diff and its restore.
 
 Every save that changes content stores a `GuideRevision` on the guide (never
-on a pending change, which is a working copy): the history, the diff, the
-version a sign-off names and the source of a revert. What a snapshot keeps
-comes from `Guide.content_fields` and the parts registry.
+on a pending change, which is a working copy): the history, the diff
+(`guides.changes`), the version a sign-off names and the source of a revert.
+What a snapshot keeps comes from `Guide.content_fields` and the parts registry.
 """
 
-import difflib
 import hashlib
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import timezone
 
 from .models import Guide, GuideRevision
 from .parts import PARTS
@@ -51,7 +51,7 @@ def current_revision(guide):
     return guide.live_guide.revisions.order_by("-number").first()
 
 
-def record_revision(guide, user):
+def record_revision(guide, user, at=None):
     """Store the guide's content as a new revision if it changed since the last one."""
     content = snapshot(guide)
     digest = content_hash(content)
@@ -61,6 +61,7 @@ def record_revision(guide, user):
     return GuideRevision.objects.create(
         guide=guide.live_guide,
         number=(latest.number + 1) if latest else 1,
+        created_at=at or timezone.now(),
         created_by=user,
         content=content,
         content_hash=digest,
@@ -80,39 +81,3 @@ def restore(guide, content):
                 setattr(row, part.model._meta.get_field(name).attname, value)
             rows.append(row)
         part.model.objects.bulk_create(rows)
-
-
-def diff(old, new):
-    """Readable line diffs between two revisions' content, by field and part."""
-    changes = []
-    for name in Guide.content_fields:
-        if name.endswith("_html"):
-            continue
-        before, after = old["guide"].get(name), new["guide"].get(name)
-        if before != after:
-            changes.append((Guide._meta.get_field(name).verbose_name.capitalize(), _text_diff(before, after)))
-    for part in PARTS:
-        before_rows, after_rows = old.get(part.related_name, []), new.get(part.related_name, [])
-        for index in range(max(len(before_rows), len(after_rows))):
-            before = _visible(before_rows[index], part) if index < len(before_rows) else None
-            after = _visible(after_rows[index], part) if index < len(after_rows) else None
-            if before != after:
-                name = (after or before).get(part.names_row)
-                changes.append(
-                    (f"{part.label} {index + 1} ({name})", _text_diff(_rows_text(before), _rows_text(after))),
-                )
-    return changes
-
-
-def _visible(row, part):
-    return {name: value for name, value in row.items() if name not in part.html_fields}
-
-
-def _rows_text(row):
-    return "" if row is None else "\n".join(f"{name}: {value}" for name, value in row.items())
-
-
-def _text_diff(before, after):
-    before = "" if before is None else str(before)
-    after = "" if after is None else str(after)
-    return list(difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=1))[2:]

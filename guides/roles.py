@@ -31,6 +31,7 @@ ROLES = {
             "topic": ["view"],
         },
         "products": {"product": ["view"], "brand": ["view"], "offer": ["view"], "merchant": ["view"]},
+        "readers": {"correctionrequest": ["view"]},
     },
     "Editors": {
         "guides": {
@@ -55,6 +56,8 @@ ROLES = {
             "linkcheck": ["view"],
         },
         "jobs": {"jobrun": ["view", "run"]},
+        # Readers' error reports: editors check and resolve them (the app sits above guides; named, not imported).
+        "readers": {"correctionrequest": ["view", "change"]},
     },
     "Product importers": {
         "products": {

@@ -7,18 +7,25 @@ content only when a reviewer has signed off its current version and an
 editor publishes it. Readers therefore never see half-finished edits, and
 the guide's parts need no versioning of their own.
 
+A reviewer either signs off the version in review or sends it back with a
+comment (`request_changes`), kept on that revision; the guide is a draft
+again until someone sends it to review. Publishing at a later time leaves
+the guide scheduled (`Guide.is_scheduled`): nobody edits or publishes it
+again until an editor cancels the schedule.
+
 Each transition is one function here, one transaction, called alike by the
-admin, commands and jobs; each checks the user's permission itself.
+admin, commands and jobs; each checks the user's permission itself and
+sends its `guides.signals` event for the notifications above.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from products.models import Product
-
+from . import signals
+from .changes import suggested_change_note
 from .checks import publish_checks
-from .models import Guide
+from .models import Assignment, Guide
 from .parts import copy_parts
 from .revisions import content_of, current_revision, record_revision, restore, save_content, set_content
 
@@ -28,16 +35,22 @@ def _require(user, perm, action):
         raise PermissionDenied(f"You may not {action}.")
 
 
+def _refuse_if_scheduled(guide):
+    if guide.is_scheduled():
+        raise ValidationError("This guide is scheduled to go live. Cancel the schedule first.")
+
+
 @transaction.atomic
 def start_change(*, guide, user):
     """The pending change editors work on for a published guide (made on first need)."""
     _require(user, "guides.change_guide", "edit guides")
     if guide.is_pending_change:
         return guide
+    _refuse_if_scheduled(guide)
     existing = Guide.objects.filter(pending_change_of=guide).first()
     if existing:
         return existing
-    pending = Guide(pending_change_of=guide, status=Guide.Status.DRAFT)
+    pending = Guide(pending_change_of=guide, status=Guide.Status.DRAFT, started_by=user)
     set_content(pending, content_of(guide))
     pending.save_base()  # the HTML is copied as it was signed off, not re-rendered
     copy_parts(guide, pending)
@@ -45,62 +58,67 @@ def start_change(*, guide, user):
 
 
 @transaction.atomic
-def submit_for_review(*, guide, user):
+def submit_for_review(*, guide, user, at=None):
     _require(user, "guides.change_guide", "edit guides")
     if guide.status not in {Guide.Status.DRAFT, Guide.Status.UNPUBLISHED}:
         raise ValidationError(f"Only a draft can go to review; this guide is {guide.get_status_display().lower()}.")
-    record_revision(guide, user)
+    at = at or timezone.now()
+    revision = record_revision(guide, user, at=at)
+    revision.submitted_by = user
+    revision.submitted_at = at
+    revision.save(update_fields=["submitted_by", "submitted_at"])
     guide.status = Guide.Status.IN_REVIEW
     guide.save(update_fields=["status"])
+    signals.sent_to_review.send(Guide, guide=guide, user=user, revision=revision)
+    return revision
+
+
+def _reviewer_of(user):
+    _require(user, "guides.sign_off_guide", "sign off guides")
+    reviewer = getattr(user, "reviewer_profile", None)
+    if reviewer is None:
+        raise PermissionDenied("Your login is not linked to a reviewer profile, so you cannot sign off.")
+    return reviewer
 
 
 @transaction.atomic
 def sign_off(*, guide, user, at=None):
     """Record that a credentialed reviewer approved the guide's current version."""
-    _require(user, "guides.sign_off_guide", "sign off guides")
-    reviewer = getattr(user, "reviewer_profile", None)
-    if reviewer is None:
-        raise PermissionDenied("Your login is not linked to a reviewer profile, so you cannot sign off.")
+    reviewer = _reviewer_of(user)
     if reviewer.missing_credentials:
         raise ValidationError(f"Add your {', '.join(reviewer.missing_credentials)} to your reviewer profile first.")
     if guide.status != Guide.Status.IN_REVIEW:
         raise ValidationError("Send the guide to review before signing it off.")
-    revision = record_revision(guide, user)
+    _refuse_if_scheduled(guide)
+    revision = record_revision(guide, user, at=at)
     revision.signed_off_by = reviewer
     revision.signed_off_user = user
     revision.signed_off_at = at or timezone.now()
     revision.save(update_fields=["signed_off_by", "signed_off_user", "signed_off_at"])
+    signals.signed_off.send(Guide, guide=guide, user=user, revision=revision)
     return revision
 
 
-def suggested_change_note(guide):
-    """Lines for "What changed" that rank and evidence changes always need."""
-    live = guide.live_guide.revisions.published().order_by("-number").first()
-    current = current_revision(guide)
-    if live is None or current is None:
-        return ""
-    return "\n".join(significant_changes(live.content, current.content))
-
-
-def significant_changes(old, new):
-    lines = []
-    if old["guide"]["evidence_grade"] != new["guide"]["evidence_grade"]:
-        lines.append(
-            f"Evidence grade changed from {old['guide']['evidence_grade']} to {new['guide']['evidence_grade']}.",
-        )
-    old_ranks = {row["product"]: row["rank"] for row in old.get("ranked_products", [])}
-    new_ranks = {row["product"]: row["rank"] for row in new.get("ranked_products", [])}
-    if old_ranks != new_ranks:
-        names = {p.pk: str(p) for p in Product.objects.filter(pk__in={*old_ranks, *new_ranks}).select_related("brand")}
-        for product, rank in sorted(new_ranks.items(), key=lambda item: item[1]):
-            if product not in old_ranks:
-                lines.append(f"Added {names.get(product, 'a product')} at #{rank}.")
-            elif old_ranks[product] != rank:
-                lines.append(f"{names.get(product, 'A product')} moved from #{old_ranks[product]} to #{rank}.")
-        for product, rank in old_ranks.items():
-            if product not in new_ranks:
-                lines.append(f"Removed {names.get(product, 'a product')} (was #{rank}).")
-    return lines
+@transaction.atomic
+def request_changes(*, guide, user, comment, at=None):
+    """Send the version in review back to its editors with the reviewer's comment; the guide is a draft again."""
+    _require(user, "guides.sign_off_guide", "review guides")
+    if not comment.strip():
+        raise ValidationError("Say what should change, so the editor knows what to fix.")
+    if guide.status != Guide.Status.IN_REVIEW:
+        raise ValidationError("Only a guide in review can be sent back.")
+    _refuse_if_scheduled(guide)
+    at = at or timezone.now()
+    revision = record_revision(guide, user, at=at)
+    revision.changes_requested_by = user
+    revision.changes_requested_at = at
+    revision.review_comment = comment.strip()
+    revision.signed_off_by = revision.signed_off_user = revision.signed_off_at = None
+    revision.save()
+    guide.status = Guide.Status.DRAFT
+    guide.save(update_fields=["status"])
+    signals.changes_requested.send(Guide, guide=guide, user=user, revision=revision)
+    return revision
 
 
 @transaction.atomic
@@ -116,6 +134,7 @@ def publish(*, guide, user, change_note="", override_reason="", go_live_at=None,
     go_live_at = go_live_at or now
     if guide.status != Guide.Status.IN_REVIEW:
         raise ValidationError("Only a guide in review can be published.")
+    _refuse_if_scheduled(guide)
     problems = publish_checks(guide, at=now)
     blocking = [p.message for p in problems if p.blocking]
     if blocking:
@@ -140,6 +159,9 @@ def publish(*, guide, user, change_note="", override_reason="", go_live_at=None,
             apply_change(guide, at=now)
     else:
         _go_live(guide, revision, go_live_at)
+    # A change put in place now is gone (its content is the guide's); a scheduled one waits as itself.
+    signals.published.send(Guide, guide=guide if guide.pk else guide.live_guide, user=user, revision=revision)
+    Assignment.objects.filter(guide=guide.live_guide).delete()  # the work is done
     return revision
 
 
@@ -158,6 +180,30 @@ def _go_live(guide, revision, go_live_at):
         updated_at=guide.updated_at,
         last_reviewed_on=guide.last_reviewed_on,
     )
+
+
+@transaction.atomic
+def cancel_schedule(*, guide, user, at=None):
+    """Take a guide or change scheduled for later back to "in review, signed off", to edit or publish again."""
+    _require(user, "guides.publish_guide", "cancel scheduled publishing")
+    if not guide.is_scheduled(at):
+        raise ValidationError("This guide is not scheduled.")
+    revision = current_revision(guide)
+    revision.published_at = revision.published_by = None
+    revision.save(update_fields=["published_at", "published_by"])
+    if guide.is_pending_change:
+        guide.scheduled_for = None
+        guide.save(update_fields=["scheduled_for"])
+    else:
+        # Scheduled for its first publication: it has never been live.
+        Guide.objects.filter(pk=guide.pk).update(
+            status=Guide.Status.IN_REVIEW,
+            published_at=None,
+            updated_at=None,
+            last_reviewed_on=None,
+        )
+        guide.refresh_from_db()
+    return guide
 
 
 @transaction.atomic
@@ -201,10 +247,38 @@ def unpublish(*, guide, user):
 def revert(*, guide, revision, user):
     """Make an earlier version the guide's current content, to be reviewed again."""
     _require(user, "guides.change_guide", "edit guides")
+    _refuse_if_scheduled(guide)
     target = start_change(guide=guide, user=user) if guide.is_locked else guide
+    _refuse_if_scheduled(target)
     restore(target, revision.content)
     if target.status == Guide.Status.IN_REVIEW:
         target.status = Guide.Status.DRAFT
         target.save(update_fields=["status"])
     record_revision(target, user)
     return target
+
+
+@transaction.atomic
+def assign(*, guide, user, assignee, due_on=None, note=""):
+    """Give the guide (or pending change) to `assignee`, replacing whoever had it."""
+    _require(user, "guides.change_guide", "assign guides")
+    if not (assignee.is_active and assignee.is_staff and assignee.has_perm("guides.change_guide")):
+        raise ValidationError(f"{assignee.get_full_name() or assignee.get_username()} may not edit guides.")
+    assignment, _ = Assignment.objects.update_or_create(
+        guide=guide,
+        defaults={
+            "assignee": assignee,
+            "due_on": due_on,
+            "note": note.strip(),
+            "assigned_by": user,
+            "assigned_at": timezone.now(),
+        },
+    )
+    signals.assigned.send(Guide, guide=guide, user=user, assignment=assignment)
+    return assignment
+
+
+@transaction.atomic
+def unassign(*, guide, user):
+    _require(user, "guides.change_guide", "assign guides")
+    Assignment.objects.filter(guide=guide).delete()

@@ -11,13 +11,13 @@ from evidence.models import Study, StudyNotice
 from evidence.signals import retraction_recorded
 from evidence.tests import retraction_watch_file as rw
 from evidence.tests.factories import ClaimFactory, ClaimStudyFactory, StudyFactory
-from guides.selectors import review_queue
+from guides.selectors import review_queue_reason
 from guides.tests.factories import CitationFactory, KeyBenefitFactory
 from jobs.models import JobRun
 
 pytestmark = pytest.mark.django_db
 
-NEW_NOTICE = "Cites a study with a notice since it was last reviewed"
+NEW_NOTICE = "study-notice"
 
 
 @pytest.fixture
@@ -63,8 +63,8 @@ def test_a_retraction_marks_the_study_and_sends_its_guides_to_review(
     assert study.retraction_note == "Concerns/Issues About Data; Duplication of Image"
     assert study.notice_url == "https://doi.org/10.9999/notice.48213"
     assert heard == [(study.pk, "retraction", "https://doi.org/10.9999/notice.48213")]
-    assert list(review_queue()[NEW_NOTICE]) == [citation.guide]
-    assert list(review_queue()["Cites a retracted study"]) == [citation.guide]
+    assert list(review_queue_reason(NEW_NOTICE)) == [citation.guide]
+    assert list(review_queue_reason("cites-retracted")) == [citation.guide]
     assert 'href="https://doi.org/10.9999/notice.48213"' in page(study.get_absolute_url())
     assert "Retracted on" in page(citation.guide.get_absolute_url())
     assert (run.outcome, run.items_changed) == ("succeeded", 1)
@@ -89,7 +89,7 @@ def test_concerns_and_corrections_show_a_notice_without_changing_grades(tmp_path
     assert claim.grade == grade
     assert f"{shown} published" in page(study.get_absolute_url())
     assert f"{shown} published" in page(claim.get_absolute_url())
-    assert list(review_queue()[NEW_NOTICE]) == [benefit.guide]
+    assert list(review_queue_reason(NEW_NOTICE)) == [benefit.guide]
 
 
 def test_a_reinstatement_after_a_retraction_clears_the_flag(tmp_path):

@@ -1,3 +1,4 @@
+from .assignment import Assignment
 from .base import CitingMarkdownModel, GuidePart
 from .guide import Category, Guide, GuideQuerySet, Reviewer, best_claim_grade, cited_studies
 from .parts import FAQ, Citation, Complaint, KeyBenefit, RankedProduct, SafetyWarning, Section
@@ -5,6 +6,7 @@ from .revision import GuideRevision
 from .site import SiteSettings
 
 __all__ = [
+    "Assignment",
     "FAQ",
     "Category",
     "Citation",

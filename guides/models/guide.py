@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 
 from evidence.models import EVIDENCE_GRADE_MEANINGS, EvidenceGrade, Study
 from products.models import Offer
@@ -173,12 +174,19 @@ class Guide(CitingMarkdownModel):
         PUBLISHED = "published", "Published"
         UNPUBLISHED = "unpublished", "Unpublished"
 
+    # A draft needs only its title; what publishing needs is the publish gate's job (guides.checks).
     title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, help_text="The guide's address: /guides/<slug>/.")
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="guides")
+    slug = models.SlugField(
+        max_length=200,
+        blank=True,
+        help_text="The guide's address, /guides/l-glutamine-for-gut-health/ for “l-glutamine-for-gut-health”: "
+        "lower-case words joined by hyphens. Left empty, it is made from the title.",
+    )
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, null=True, blank=True, related_name="guides")
     evidence_grade = models.CharField(
         max_length=20,
         choices=EvidenceGrade.choices,
+        blank=True,
         help_text="How strong the research is for the main use. Readers see the grade and its meaning. "
         "It cannot be higher than the best grade of the key benefits' claims unless you give a reason below.",
     )
@@ -190,10 +198,12 @@ class Guide(CitingMarkdownModel):
     reviewer = models.ForeignKey(
         Reviewer,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="guides",
         help_text="The credentialed professional who checked this guide.",
     )
-    intro = models.TextField(help_text="The opening paragraphs. Markdown allowed.")
+    intro = models.TextField(blank=True, help_text="The opening paragraphs. Markdown allowed.")
     intro_html = models.TextField(editable=False, blank=True)
     expert_take = models.TextField(
         blank=True,
@@ -236,6 +246,16 @@ class Guide(CitingMarkdownModel):
         blank=True,
         editable=False,
         help_text="When this pending change goes live by itself.",
+    )
+
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="Who wrote the first draft, or started this pending change.",
     )
 
     featured = models.BooleanField(
@@ -283,6 +303,8 @@ class Guide(CitingMarkdownModel):
     def save(self, *args, **kwargs):
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+        if not self.slug:
+            self.slug = self.free_slug()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -315,8 +337,32 @@ class Guide(CitingMarkdownModel):
 
     @property
     def is_locked(self):
-        """A published guide is changed through a pending change, never in place."""
-        return self.status == self.Status.PUBLISHED and not self.is_pending_change
+        """A published guide is changed through a pending change, never in place; a scheduled change waits."""
+        if self.is_pending_change:
+            return self.scheduled_for is not None
+        return self.status == self.Status.PUBLISHED
+
+    def is_scheduled(self, at=None):
+        """Published for a time to come: a new guide readers cannot see yet, or a change not yet in place."""
+        if self.is_pending_change:
+            return self.scheduled_for is not None
+        at = at or timezone.now()
+        return self.status == self.Status.PUBLISHED and self.published_at is not None and self.published_at > at
+
+    def free_slug(self):
+        """An address made from the title that no other guide has: “magnesium”, else “magnesium-2”, …"""
+        base = slugify(self.title)[:190] or "guide"
+        taken = set(
+            Guide.objects.exclude_pending_changes()
+            .exclude(pk=self.pk)
+            .filter(slug__startswith=base)
+            .values_list("slug", flat=True),
+        )
+        slug, number = base, 1
+        while slug in taken:
+            number += 1
+            slug = f"{base}-{number}"
+        return slug
 
     def grade_exceeds(self, claims):
         """True when the guide's grade is above the best grade of its key benefits' `claims`."""

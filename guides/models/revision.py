@@ -12,9 +12,11 @@ class GuideRevisionQuerySet(models.QuerySet):
 class GuideRevision(models.Model):
     """One saved version of a guide with all its parts, as editors left it.
 
-    Every save that changes content adds one. A sign-off names the revision
-    it approved; publishing marks the revision that went live, with the
-    editor's note for readers ("What changed") and any gate override.
+    Every save that changes content adds one. Sending to review marks the
+    revision the reviewer is asked to read; a sign-off names the revision it
+    approved, and a request for changes keeps the reviewer's comment on the
+    revision it was about; publishing marks the revision that went live, with
+    the editor's note for readers ("What changed") and any gate override.
     """
 
     guide = models.ForeignKey("guides.Guide", on_delete=models.CASCADE, related_name="revisions")
@@ -29,6 +31,28 @@ class GuideRevision(models.Model):
     )
     content = models.JSONField(help_text="The guide and its parts at this version.")
     content_hash = models.CharField(max_length=64)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who sent this version to review.",
+    )
+    submitted_at = models.DateTimeField("sent to review", null=True, blank=True)
+    changes_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    changes_requested_at = models.DateTimeField(null=True, blank=True)
+    review_comment = models.TextField(
+        "reviewer's comment",
+        blank=True,
+        help_text="What the reviewer asked to change when sending this version back.",
+    )
     signed_off_by = models.ForeignKey(
         "guides.Reviewer",
         on_delete=models.PROTECT,
@@ -73,6 +97,13 @@ class GuideRevision(models.Model):
     @property
     def is_signed_off(self):
         return self.signed_off_at is not None
+
+    @property
+    def changes_requested(self):
+        """True while the reviewer's request is the last word on this version (not sent to review again since)."""
+        if self.changes_requested_at is None:
+            return False
+        return self.submitted_at is None or self.submitted_at < self.changes_requested_at
 
     @property
     def change_lines(self):

@@ -49,7 +49,12 @@ def json_ld(items):
 
 @register.inclusion_tag("guides/_json_ld.html", takes_context=True)
 def guide_structured_data(context, guide, ranked_products):
-    """The guide page's JSON-LD; `ranked_products` as the guide page's view prefetches them."""
+    """The guide page's JSON-LD; `ranked_products` as the guide page's view prefetches them.
+
+    A draft staff preview before it has a category and a reviewer has none: readers never see such a guide.
+    """
+    if guide.category_id is None or guide.reviewer_id is None:
+        return json_ld(None)
     request = context["request"]
     items = structured_data.guide_structured_data(
         guide,

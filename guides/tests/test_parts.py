@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from guides import revisions, workflow
+from guides import changes, revisions, workflow
 from guides.admin import GuideAdmin
 from guides.models import Guide
 from guides.parts import PARTS
@@ -46,9 +46,8 @@ def test_a_revision_keeps_diffs_and_restores_the_part(part):
     assert len(kept[part.related_name]) == 1
     getattr(guide, part.related_name).all().delete()
     emptied = revisions.snapshot(guide)
-    assert [heading for heading, _ in revisions.diff(kept, emptied)] == [
-        f"{part.label} 1 ({kept[part.related_name][0][part.names_row]})",
-    ]
+    name = changes.Names(kept).show(part.model, part.names_row, kept[part.related_name][0][part.names_row])
+    assert [heading for heading, _ in changes.diff(kept, emptied)] == [f"{part.label} 1 ({name}), removed"]
     revisions.restore(guide, kept)
     assert revisions.snapshot(guide) == kept
 

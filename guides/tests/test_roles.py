@@ -97,6 +97,18 @@ def import_references(client):
     return client.get(reverse("admin:evidence_study_import")).status_code == 200
 
 
+def resolve_report(client):
+    from readers.models import CorrectionRequest
+
+    report = CorrectionRequest.objects.create(guide=GuideFactory(), description="The dose is wrong.")
+    response = client.get(reverse("admin:readers_correctionrequest_change", args=[report.pk]))
+    return response.status_code == 200 and 'name="status"' in response.content.decode()
+
+
+def read_reports(client):
+    return client.get(reverse("admin:readers_correctionrequest_changelist")).status_code == 200
+
+
 def manage_users(client):
     return client.get(reverse("admin:auth_user_changelist")).status_code == 200
 
@@ -112,6 +124,8 @@ MATRIX = {
     import_products: (False, False, True),
     export_products: (True, True, True),
     edit_offer: (False, True, True),
+    read_reports: (True, True, False),
+    resolve_report: (False, True, False),
     manage_users: (False, False, False),
 }
 

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from guides import revisions, workflow
+from guides import changes, revisions, workflow
 from guides.models import Guide
 from guides.tests.factories import (
     GuideFactory,
@@ -200,7 +200,7 @@ def test_rank_change_needs_a_note_that_readers_see(client, editor_user, reviewer
     revisions.record_revision(pending, editor_user)
     workflow.submit_for_review(guide=pending, user=editor_user)
     workflow.sign_off(guide=pending, user=reviewer_user)
-    suggestion = workflow.suggested_change_note(pending)
+    suggestion = changes.suggested_change_note(pending)
     assert "Runner-up powder moved from #2 to #1." in suggestion
     with pytest.raises(ValidationError, match="Say what changed for readers"):
         workflow.publish(guide=pending, user=editor_user)
@@ -257,8 +257,9 @@ def test_publish_scheduled_command_reports_what_it_did(editor_user, reviewer_use
     assert "Published 0 scheduled changes." in capsys.readouterr().out
 
 
-def test_publish_form_names_the_site_time_zone(editor_client, editor_user):
+def test_publish_form_names_the_site_time_zone(editor_client, editor_user, reviewer_user):
     guide = ready_guide()
     workflow.submit_for_review(guide=guide, user=editor_user)
+    workflow.sign_off(guide=guide, user=reviewer_user)
     html = editor_client.get(reverse("admin:guides_guide_change", args=[guide.pk])).content.decode()
     assert f"Go live at ({timezone.get_current_timezone_name()})" in html

@@ -8,6 +8,40 @@ from products.models import Product
 
 GUIDE_SLUG = "l-glutamine-for-gut-health"
 
+INTRO = (
+    "L-glutamine is the main fuel of the cells that line your small intestine, which "
+    "is why it is studied for gut barrier health more than any other amino acid.\n\n"
+    "The landmark trial (van der Hulst et al., *Lancet* 1993) gave patients on "
+    "intravenous feeding glutamine or none: the glutamine group kept their gut "
+    "lining intact while the others' lining thinned [@pmid:8098788]. This guide sums up what the "
+    "research shows, how much to take, who should avoid it, and which products "
+    "deliver a clinical dose."
+)
+
+# A second guide, left in review and assigned to the demo reviewer, so the dashboard has work to show.
+IN_REVIEW = {
+    "slug": "l-glutamine-before-exercise-in-the-heat",
+    "title": "L-Glutamine Before Exercise in the Heat",
+    "intro": (
+        "Long runs in hot weather loosen the gut lining, which is one reason endurance athletes get stomach "
+        "trouble. In a small randomised trial, runners who took glutamine two hours before a 60-minute run "
+        "in the heat had a smaller rise in a gut-permeability marker than on placebo [@pmid:29058112]."
+    ),
+    "key_benefit": (
+        "Limits gut leakiness during hot runs",
+        "The largest dose worked best; gut symptoms did not change.",
+        "glutamine-limits-gut-permeability-in-exercise-heat",
+    ),
+    "sections": [
+        (
+            "How much, and when",
+            "The trial gave single doses two hours before running. Start low and try it on a training day, "
+            "never first on race day.",
+        ),
+    ],
+    "assignment_note": "Please check the dose advice against the trial before sign-off.",
+}
+
 PRODUCTS = [
     {
         "sku": "DEMO-NFL-GLN-500",

@@ -1,12 +1,14 @@
-"""Build the demo L-glutamine guide, its reviewer, products and studies.
+"""Build the demo L-glutamine guide, its reviewer, products and studies, and a second guide in review.
 
-Every object is matched on a natural key (slug, SKU, PMID), so running the
+The guides are made through the workflow by the demo's editor and reviewer
+(`demo.workflow`), so each has a saved version and a sign-off. Every object
+is matched on a natural key (slug, SKU, PMID, username), so running the
 command again changes nothing. Offers get a fresh `price_checked_at` only
 when created or when the stored check has gone stale, so the demo keeps
 showing prices without rewriting anything on a second run.
 """
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -14,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from demo import shop
+from demo.workflow import create_demo_guide, demo_people
 from evidence.models import Claim, ClaimStudy, Study, Topic
 from guides.models import (
     FAQ,
@@ -37,6 +40,8 @@ from ._demo_glutamine import (
     EXPERT_TAKE,
     FAQS,
     GUIDE_SLUG,
+    IN_REVIEW,
+    INTRO,
     KEY_BENEFITS,
     PRODUCTS,
     SECTIONS,
@@ -74,53 +79,43 @@ class Command(BaseCommand):
             slug="gut-health",
             defaults={"name": "Gut Health", "parent": parent},
         )
+        products = {data["sku"]: self.product(data, now) for data in PRODUCTS}
+        shop.seed(list(products.values()))  # a merchant whose price feed the development server serves
+        people = demo_people(reviewer)
         # The guide, not a pending change an editor may have started on it.
-        guide, created = Guide.objects.exclude_pending_changes().get_or_create(
+        existing = Guide.objects.exclude_pending_changes().filter(slug=GUIDE_SLUG).first()
+        for title, _, claim_slug in KEY_BENEFITS if existing else []:
+            # Guides seeded before benefits had claims get theirs now.
+            existing.key_benefits.filter(title=title, claim=None).update(claim=claims[claim_slug])
+        guide = create_demo_guide(
             slug=GUIDE_SLUG,
-            defaults={
+            fields={
                 "title": "L-Glutamine for Gut Health: Tight Junctions, Leaky Gut and the Evidence",
                 "category": category,
                 "evidence_grade": "limited",
                 "reviewer": reviewer,
-                "intro": (
-                    "L-glutamine is the main fuel of the cells that line your small intestine, which "
-                    "is why it is studied for gut barrier health more than any other amino acid.\n\n"
-                    "The landmark trial (van der Hulst et al., *Lancet* 1993) gave patients on "
-                    "intravenous feeding glutamine or none: the glutamine group kept their gut "
-                    "lining intact while the others' lining thinned [@pmid:8098788]. This guide sums up what the "
-                    "research shows, how much to take, who should avoid it, and which products "
-                    "deliver a clinical dose."
-                ),
+                "intro": INTRO,
                 "expert_take": EXPERT_TAKE,
-                "status": Guide.Status.PUBLISHED,
-                "published_at": datetime(2026, 3, 2, 9, 0, tzinfo=UTC),
-                "updated_at": datetime(2026, 11, 2, 9, 0, tzinfo=UTC),
-                "last_reviewed_on": date(2026, 11, 2),
                 "featured": True,
             },
+            add_parts=lambda guide: self.parts(guide, studies, claims, products),
+            people=people,
+            published_at=now - timedelta(days=27),
         )
-        if created:
-            self.parts(guide, studies, claims)
-        for title, _, claim_slug in KEY_BENEFITS:
-            # Guides seeded before benefits had claims get theirs now.
-            guide.key_benefits.filter(title=title, claim=None).update(claim=claims[claim_slug])
-        products = []
-        for data in PRODUCTS:
-            product = self.product(data, now)
-            products.append(product)
-            RankedProduct.objects.get_or_create(
-                guide=guide,
-                product=product,
-                defaults={
-                    "rank": data["rank"],
-                    "award": data["award"],
-                    "quality_score": data["scores"][0],
-                    "value_score": data["scores"][1],
-                    "clinical_score": data["scores"][2],
-                    "verdict": data["verdict"],
-                },
-            )
-        shop.seed(products)  # a merchant whose price feed the development server serves
+        create_demo_guide(
+            slug=IN_REVIEW["slug"],
+            fields={
+                "title": IN_REVIEW["title"],
+                "category": category,
+                "evidence_grade": "limited",
+                "reviewer": reviewer,
+                "intro": IN_REVIEW["intro"],
+            },
+            add_parts=lambda guide: self.in_review_parts(guide, claims, products),
+            people=people,
+            due_in_days=3,
+            assignment_note=IN_REVIEW["assignment_note"],
+        )
         self.pages()
         self.stdout.write(self.style.SUCCESS(f"Demo guide ready at {guide.get_absolute_url()}"))
 
@@ -155,9 +150,20 @@ class Command(BaseCommand):
             ClaimStudy.objects.get_or_create(claim=claim, study=by_identifier[identifier], defaults={"stance": stance})
         return claim
 
-    def parts(self, guide, studies, claims):
+    def parts(self, guide, studies, claims, products):
         for order, (title, text, claim_slug) in enumerate(KEY_BENEFITS):
             KeyBenefit.objects.create(guide=guide, order=order, title=title, text=text, claim=claims[claim_slug])
+        for data in PRODUCTS:
+            RankedProduct.objects.create(
+                guide=guide,
+                product=products[data["sku"]],
+                rank=data["rank"],
+                award=data["award"],
+                quality_score=data["scores"][0],
+                value_score=data["scores"][1],
+                clinical_score=data["scores"][2],
+                verdict=data["verdict"],
+            )
         for order, (heading, body) in enumerate(SECTIONS):
             Section.objects.create(guide=guide, order=order, heading=heading, body=body)
         for order, (complaint, answer) in enumerate(COMPLAINTS):
@@ -169,6 +175,22 @@ class Command(BaseCommand):
         for order, study in enumerate(studies):
             # The text's citation markers have already added some of these.
             Citation.objects.update_or_create(guide=guide, study=study, defaults={"order": order})
+
+    def in_review_parts(self, guide, claims, products):
+        title, text, claim_slug = IN_REVIEW["key_benefit"]
+        KeyBenefit.objects.create(guide=guide, title=title, text=text, claim=claims[claim_slug])
+        RankedProduct.objects.create(
+            guide=guide,
+            product=products[PRODUCTS[0]["sku"]],
+            rank=1,
+            award="Best before a hot run",
+            quality_score=PRODUCTS[0]["scores"][0],
+            value_score=PRODUCTS[0]["scores"][1],
+            clinical_score=PRODUCTS[0]["scores"][2],
+            verdict="The trial's dose in one scoop.",
+        )
+        for order, (heading, body) in enumerate(IN_REVIEW["sections"]):
+            Section.objects.create(guide=guide, order=order, heading=heading, body=body)
 
     def product(self, data, now):
         brand, _ = Brand.objects.get_or_create(
