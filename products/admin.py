@@ -20,10 +20,10 @@ from tablib import Dataset
 from .formats import CSV, EXPORT_FORMATS, IMPORT_FORMATS, XLSX
 from .importing import COLUMNS, EXAMPLE_ROW, OPTIONAL_COLUMNS, ImportFileError, check_file_size, format_for_filename
 from .models import AffiliateClick, Brand, Merchant, Offer, PriceHistory, Product
+from .permissions import may_import
 from .resources import OfferResource, ProductResource
 
 CLICK_WINDOW = timedelta(days=30)
-IMPORT_PERMISSIONS = ["products.add_product", "products.change_product", "products.add_offer", "products.change_offer"]
 
 
 @admin.register(Brand)
@@ -128,7 +128,7 @@ class ProductAdmin(ImportExportMixin, SimpleHistoryAdmin):
         return [ProductResource]
 
     def has_import_permission(self, request):
-        return request.user.has_perms(IMPORT_PERMISSIONS)
+        return may_import(request.user)
 
     def has_export_permission(self, request):
         return self.has_view_permission(request)

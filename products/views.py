@@ -1,6 +1,7 @@
 import re
 from urllib.parse import urlsplit
 
+from django.apps import apps
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -17,7 +18,9 @@ BOT_USER_AGENT = re.compile(
     r"curl|wget|python-requests|httpclient|http-client|java/|go-http|monitor",
     re.IGNORECASE,
 )
+# Products import nothing from guides: the guide page is known by its URL name and its model by label.
 GUIDE_VIEW_NAME = "guides:guide_detail"
+GUIDE_MODEL = "guides.Guide"
 REFERRER_PATH_LENGTH = AffiliateClick._meta.get_field("referrer_path").max_length
 GUIDE_SLUG_LENGTH = AffiliateClick._meta.get_field("guide_slug").max_length
 
@@ -67,8 +70,16 @@ def referring_page(request):
         if match.namespace == "admin" or match.url_name == "affiliate_redirect":
             continue
         guide_slug = match.kwargs.get("slug", "") if match.view_name == GUIDE_VIEW_NAME else ""
-        return parts.path, guide_slug if len(guide_slug) <= GUIDE_SLUG_LENGTH else ""
+        if guide_slug and not guide_exists(guide_slug):
+            continue  # any slug fits the guide's URL pattern: not one of our pages
+        return parts.path, guide_slug
     return "", ""
+
+
+def guide_exists(slug):
+    if len(slug) > GUIDE_SLUG_LENGTH:
+        return False
+    return apps.get_model(GUIDE_MODEL)._default_manager.filter(slug=slug).exists()
 
 
 @never_cache
