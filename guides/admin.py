@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.urls import path
 from django.utils import timezone
 
+from concurrent_edits.admin import ConcurrentEditAdminMixin
+
 from . import admin_workflow, revisions
 from .checks import publish_checks
 from .models import Category, Guide, Reviewer, SiteSettings
@@ -12,7 +14,7 @@ from .workflow import suggested_change_note
 
 
 @admin.register(SiteSettings)
-class SiteSettingsAdmin(admin.ModelAdmin):
+class SiteSettingsAdmin(ConcurrentEditAdminMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return not SiteSettings.objects.exists()
 
@@ -21,7 +23,7 @@ class SiteSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ConcurrentEditAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "slug"]
     list_select_related = ["parent__parent"]
     search_fields = ["name"]
@@ -30,7 +32,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Reviewer)
-class ReviewerAdmin(admin.ModelAdmin):
+class ReviewerAdmin(ConcurrentEditAdminMixin, admin.ModelAdmin):
     list_display = ["name", "credentials", "title", "licensing_body", "licence_number"]
     search_fields = ["name", "credentials", "licence_number"]
     prepopulated_fields = {"slug": ["name"]}

@@ -17,6 +17,8 @@ from import_export.forms import ImportForm
 from simple_history.admin import SimpleHistoryAdmin
 from tablib import Dataset
 
+from concurrent_edits.admin import ConcurrentEditAdminMixin, ConcurrentEditInlineMixin
+
 from .formats import CSV, EXPORT_FORMATS, IMPORT_FORMATS, XLSX
 from .importing import COLUMNS, EXAMPLE_ROW, OPTIONAL_COLUMNS, ImportFileError, check_file_size, format_for_filename
 from .models import AffiliateClick, Brand, Merchant, Offer, PriceHistory, Product
@@ -27,14 +29,14 @@ CLICK_WINDOW = timedelta(days=30)
 
 
 @admin.register(Brand)
-class BrandAdmin(admin.ModelAdmin):
+class BrandAdmin(ConcurrentEditAdminMixin, admin.ModelAdmin):
     list_display = ["name", "website"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Merchant)
-class MerchantAdmin(admin.ModelAdmin):
+class MerchantAdmin(ConcurrentEditAdminMixin, admin.ModelAdmin):
     list_display = ["name", "price_max_age"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -57,7 +59,7 @@ def record_price_history(request, offer_forms):
     PriceHistory.objects.record(offers, source=PriceHistory.Source.ADMIN, user=request.user)
 
 
-class OfferInline(admin.TabularInline):
+class OfferInline(ConcurrentEditInlineMixin, admin.TabularInline):
     model = Offer
     extra = 0
     autocomplete_fields = ["merchant"]
@@ -92,7 +94,7 @@ class ProductForm(forms.ModelForm):
 
 
 @admin.register(Product)
-class ProductAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class ProductAdmin(ConcurrentEditAdminMixin, ImportExportMixin, SimpleHistoryAdmin):
     form = ProductForm
     list_display = ["__str__", "sku", "form", "dose_per_serving", "servings_per_container"]
     list_filter = ["form", "brand"]
@@ -217,7 +219,7 @@ class PriceFreshnessFilter(admin.SimpleListFilter):
 
 
 @admin.register(Offer)
-class OfferAdmin(ExportMixin, SimpleHistoryAdmin):
+class OfferAdmin(ConcurrentEditAdminMixin, ExportMixin, SimpleHistoryAdmin):
     list_display = [
         "product",
         "merchant",
@@ -304,7 +306,7 @@ class OfferAdmin(ExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(PriceHistory)
-class PriceHistoryAdmin(admin.ModelAdmin):
+class PriceHistoryAdmin(ConcurrentEditAdminMixin, admin.ModelAdmin):
     list_display = ["offer", "price", "currency", "checked_at", "source", "changed_by"]
     list_filter = ["source", "currency", "offer__merchant"]
     list_select_related = ["offer__product__brand", "offer__merchant", "changed_by"]
