@@ -6,6 +6,7 @@ DJANGO_ALLOWED_HOSTS; see the README for the full list.
 """
 
 import os
+from email.utils import getaddresses
 from pathlib import Path
 
 import dj_database_url
@@ -64,8 +65,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz answers before anything else (glutasite/health.py).
+    "glutasite.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "glutasite.headers.PermissionsPolicyMiddleware",
+    "glutasite.outage.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -104,6 +108,19 @@ DATABASES = {
         conn_health_checks=True,
     ),
 }
+# A database that is down or hangs fails a request within seconds (a 503 page, glutasite/outage.py)
+# instead of holding a worker until gunicorn kills it. 0 turns the statement timeout off, e.g. for a
+# long migration (`make serve` migrates with it off).
+DATABASE_CONNECT_TIMEOUT = int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "5"))
+DATABASE_STATEMENT_TIMEOUT = int(os.environ.get("DJANGO_DB_STATEMENT_TIMEOUT", "15"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        connect_timeout=DATABASE_CONNECT_TIMEOUT,
+        options=f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT * 1000}",
+    )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # How long a write waits for another process's write to finish.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("timeout", DATABASE_STATEMENT_TIMEOUT or 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -241,9 +258,42 @@ PERMISSIONS_POLICY_DENIED = [
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# Server errors reach people: mail to ADMINS ("Name <address>, other@example.com") and, when
+# SENTRY_DSN is set, Sentry. The log gets one line per failure (glutasite/log.py), and the admins one
+# mail per kind of failure every 10 minutes, so an outage is not a mail per request.
+LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "WARNING")
+ADMINS = getaddresses([os.environ.get("DJANGO_ADMINS", "")]) if os.environ.get("DJANGO_ADMINS") else []
+SERVER_EMAIL = os.environ.get("DJANGO_SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    "filters": {
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "once_per_ten_minutes": {"()": "glutasite.log.OncePerWindow", "seconds": 600},
+    },
+    "formatters": {
+        "one_line": {
+            "()": "glutasite.log.OneLineFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "one_line"},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false", "once_per_ten_minutes"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {"django": {"handlers": ["mail_admins"], "level": LOG_LEVEL, "propagate": True}},
 }
+
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    # No request bodies, cookies, addresses or user names leave for Sentry.
+    sentry_sdk.init(
+        dsn=SENTRY_DSN, send_default_pii=False, environment=os.environ.get("SENTRY_ENVIRONMENT", "production")
+    )

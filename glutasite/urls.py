@@ -8,6 +8,8 @@ from django.views.generic import TemplateView
 from products.views import affiliate_redirect
 from readers.sitemaps import SITEMAPS
 
+handler500 = "glutasite.outage.server_error"
+
 admin.site.site_header = "Glutasite editorial"
 admin.site.site_title = "Glutasite editorial"
 admin.site.index_title = "Guides, evidence and products"
