@@ -1,3 +1,6 @@
+import shutil
+import tempfile
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.cache import cache
@@ -31,3 +34,14 @@ def editor(django_user_model):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+def pytest_configure(config):
+    """Each test run gets its own file-cache folder, so two runs at once (SQLite and PostgreSQL) never
+    empty each other's cache."""
+    from django.conf import settings
+
+    if settings.CACHES["default"]["BACKEND"] == "glutasite.filecache.FileCache":
+        folder = tempfile.mkdtemp(prefix="glutasite-test-cache-")
+        settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": folder}}
+        config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))

@@ -132,8 +132,13 @@ if REDIS_URL:
         },
     }
 else:
+    # A folder all workers on this machine share (glutasite/filecache.py): page cache, rate limits.
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "default": {
+            "BACKEND": "glutasite.filecache.FileCache",
+            "LOCATION": Path(os.environ.get("DJANGO_CACHE_DIR", BASE_DIR / "cache")),
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        },
     }
 
 AUTH_PASSWORD_VALIDATORS = [

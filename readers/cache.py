@@ -16,13 +16,26 @@ that used a CSRF token, so one reader's token never reaches another.
 import hashlib
 import time
 import uuid
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
+from evidence.views import StudyFilterForm
+
 VERSION_KEY = "reader-pages:version"
+# The query parameters each cached page reads, by URL name; a page not listed reads none. Any other
+# parameter (`?utm_source=…`, `?x=<random>`) is left out of the cache key, so it neither makes a new
+# entry nor misses the cached page. A view that starts reading a parameter is listed here.
+QUERY_PARAMETERS = {
+    "guides:guide_list": {"page"},
+    "evidence:study_list": {"page", *StudyFilterForm.base_fields},
+    "readers:search": {"q"},
+    "sitemap": {"p"},
+}
 HEADERS_NOT_KEPT = {"set-cookie", "cache-control", "age"}
 
 
@@ -44,8 +57,19 @@ def bump_content_version():
     cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
 
+def query_parameters_read(request):
+    try:
+        view_name = resolve(request.path_info).view_name
+    except Resolver404:
+        return set()
+    return QUERY_PARAMETERS.get(view_name, set())
+
+
 def page_key(request, version):
-    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    """One entry per page: the query string keeps only the parameters that page reads, in one order."""
+    read = query_parameters_read(request)
+    query = urlencode(sorted((name, value) for name in read for value in request.GET.getlist(name)))
+    address = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
     return f"reader-pages:{version}:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
