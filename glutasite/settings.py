@@ -6,6 +6,7 @@ DJANGO_ALLOWED_HOSTS; see the README for the full list.
 """
 
 import os
+from datetime import timedelta
 from email.utils import getaddresses
 from pathlib import Path
 
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "import_export",
     "simple_history",
+    "axes",
     "richtext",
     "concurrent_edits",
     "evidence",
@@ -62,6 +64,7 @@ INSTALLED_APPS = [
     "guides",
     "readers",
     "demo",
+    "glutasite",
 ]
 
 MIDDLEWARE = [
@@ -80,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "glutasite.urls"
@@ -140,6 +144,23 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 5000},
         },
     }
+
+# Admin sign-in throttling (django-axes): after LOGIN_FAILURE_LIMIT failed sign-ins from one client, or
+# for one account from anywhere, sign-in is refused for LOGIN_LOCKOUT_MINUTES before any password is
+# hashed. Failed attempts (user name, client address) are kept only that long: axes deletes older ones
+# on each sign-in, and `forget_login_attempts` deletes them when nobody signs in.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DJANGO_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "readers.ratelimit.client_address"  # the same rule behind the proxy as the form limits
+AXES_DISABLE_ACCESS_LOG = True  # no record of successful sign-ins and their addresses
+AXES_VERBOSE = False
+# A refused or missing ?next= lands on the admin, not on Django's /accounts/profile/ (a 404 here).
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
