@@ -36,6 +36,25 @@ def editor_client(client, editor):
     return client
 
 
+@pytest.fixture
+def migrate_to():
+    """Migrate the test database to given nodes and return the models as they stood there (with the
+    admin's log beside them); the latest schema is put back afterwards for the tests that follow."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    def migrate(targets):
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(targets)
+        admin = [node for node in executor.loader.graph.leaf_nodes() if node[0] == "admin"]
+        return executor.loader.project_state([node for node in targets if node[1]] + admin).apps
+
+    yield migrate
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 def pytest_configure(config):
     """Each test run gets its own file-cache folder, so two runs at once (SQLite and PostgreSQL) never
     empty each other's cache."""

@@ -39,14 +39,23 @@ from guides.models import (
     Section,
     SiteSettings,
 )
-from products.models import Brand, Merchant, Offer, Product
+from products.models import Offer, Product
 from richtext.markdown import render_markdown
+
+from .catalogue import BATCH, DOI_PREFIX, SKU_PREFIX, CatalogueBuilder
+from .words import (
+    FILLER,
+    OUTCOMES,
+    SECTION_HEADINGS,
+    STANCES,
+    SUPPLEMENTS,
+    SURNAMES,
+    TOPICS,
+    paragraph,
+)
 
 # Change the version whenever the builder changes, so `make bench` builds the new dataset.
 MARKER_SLUG = "bench-dataset-v1"
-SKU_PREFIX = "BIG-"
-DOI_PREFIX = "10.5555/bench."
-BATCH = 1000
 
 
 @dataclass(frozen=True)
@@ -63,129 +72,6 @@ class Sizes:
     references_per_guide: int = 30
 
 
-SUPPLEMENTS = [
-    "L-Glutamine",
-    "Creatine Monohydrate",
-    "Magnesium Glycinate",
-    "Vitamin D3",
-    "Omega-3 Fish Oil",
-    "Zinc Picolinate",
-    "Probiotics",
-    "Collagen Peptides",
-    "Ashwagandha",
-    "Melatonin",
-    "Curcumin",
-    "Berberine",
-    "Psyllium Husk",
-    "Iron Bisglycinate",
-    "Vitamin B12",
-    "Coenzyme Q10",
-    "L-Theanine",
-    "Beta-Alanine",
-    "Whey Protein",
-    "Electrolytes",
-]
-# (parent category, topic, what readers hope for)
-TOPICS = [
-    ("Digestion", "Gut Health", "a calmer gut"),
-    ("Rest and Mood", "Sleep", "deeper sleep"),
-    ("Performance", "Exercise Performance", "more strength and endurance"),
-    ("Everyday Health", "Immunity", "fewer colds"),
-    ("Performance", "Joint Health", "less joint pain"),
-    ("Rest and Mood", "Stress", "a steadier mood"),
-    ("Everyday Health", "Heart Health", "healthier blood pressure"),
-    ("Everyday Health", "Energy", "more energy through the day"),
-    ("Everyday Health", "Healthy Ageing", "keeping muscle with age"),
-    ("Digestion", "Blood Sugar", "steadier blood sugar"),
-]
-OUTCOMES = [
-    "intestinal permeability",
-    "sleep quality",
-    "muscle strength",
-    "upper respiratory infections",
-    "joint pain scores",
-    "perceived stress",
-    "systolic blood pressure",
-    "fatigue",
-    "lean body mass",
-    "fasting glucose",
-]
-POPULATIONS = [
-    "healthy adults",
-    "older adults",
-    "endurance athletes",
-    "adults with IBS",
-    "postmenopausal women",
-    "adults with type 2 diabetes",
-    "shift workers",
-    "resistance-trained men",
-]
-DESIGNS = [
-    Study.Design.RCT,
-    Study.Design.RCT,
-    Study.Design.RCT,
-    Study.Design.META_ANALYSIS,
-    Study.Design.SYSTEMATIC_REVIEW,
-    Study.Design.OBSERVATIONAL,
-    Study.Design.ANIMAL,
-    Study.Design.IN_VITRO,
-    Study.Design.OTHER,
-]
-RESULTS = [Study.Result.BENEFIT, Study.Result.BENEFIT, Study.Result.NO_EFFECT, Study.Result.MIXED]
-STANCES = [ClaimStudy.Stance.SUPPORTS, ClaimStudy.Stance.SUPPORTS, ClaimStudy.Stance.SUPPORTS, ClaimStudy.Stance.MIXED]
-SURNAMES = [
-    "van der Hulst",
-    "Nakamura",
-    "Okafor",
-    "Lindqvist",
-    "García",
-    "Chen",
-    "Müller",
-    "Patel",
-    "Rossi",
-    "Kowalski",
-    "Haddad",
-    "Silva",
-    "O'Brien",
-    "Nguyen",
-    "Andersen",
-]
-JOURNALS = [
-    "The Lancet",
-    "American Journal of Clinical Nutrition",
-    "Nutrients",
-    "Journal of the International Society of Sports Nutrition",
-    "Gut",
-    "Sleep Medicine",
-    "British Journal of Nutrition",
-    "Clinical Nutrition",
-]
-MERCHANTS = ["Amazon US", "iHerb", "Vitacost", "Walmart", "Thorne", "Bodybuilding.com"]
-FORMS = [Product.Form.CAPSULE, Product.Form.POWDER, Product.Form.TABLET, Product.Form.SOFTGEL, Product.Form.GUMMY]
-SECTION_HEADINGS = [
-    "How it works",
-    "What the research shows",
-    "What to look for when buying",
-    "Dosage",
-    "Timing and what to take it with",
-    "How we chose and ranked the products",
-    "Side effects",
-    "The bottom line",
-]
-FILLER = [
-    "Most trials lasted between four and twelve weeks, which is long enough to see a change but too short "
-    "to say much about years of use.",
-    "The effect was modest, and it was largest in people who started with low levels.",
-    "Doses in the studies ranged widely, so the amount on the label matters more than the brand name.",
-    "Smaller trials reported bigger effects than larger ones, a pattern that usually means the true effect is "
-    "smaller than the early headlines suggested.",
-    "Several studies were funded by manufacturers; we give more weight to independent trials.",
-    "Results in athletes do not always carry over to people who exercise a few times a week.",
-    "Taking it with a meal makes stomach upset less likely and does not reduce how much you absorb.",
-    "Look for a third-party seal such as NSF Certified for Sport, Informed Choice or USP Verified.",
-]
-
-
 @contextlib.contextmanager
 def markers_resolved_from(studies):
     """Citation markers resolved from memory while building: a query per text would take a minute."""
@@ -198,12 +84,7 @@ def markers_resolved_from(studies):
         citations.resolve = resolve
 
 
-def paragraph(rng, cite=None, sentences=4):
-    text = " ".join(rng.choice(FILLER) for _ in range(sentences))
-    return f"{text} {cite()}" if cite else text
-
-
-class Builder:
+class Builder(CatalogueBuilder):
     def __init__(self, sizes, now):
         self.sizes = sizes
         self.now = now
@@ -251,92 +132,6 @@ class Builder:
             for parent_name, topic, _ in TOPICS
         )
         return children
-
-    def studies(self, topics):
-        rng = self.rng
-        studies = []
-        for n in range(self.sizes.studies):
-            supplement = SUPPLEMENTS[n % len(SUPPLEMENTS)]
-            outcome = OUTCOMES[(n // len(SUPPLEMENTS)) % len(OUTCOMES)]
-            population = rng.choice(POPULATIONS)
-            design = DESIGNS[n % len(DESIGNS)]
-            year = 1990 + n % 36
-            authors = ", ".join(
-                f"{rng.choice(SURNAMES)} {chr(65 + rng.randrange(26))}" for _ in range(rng.randint(1, 6))
-            )
-            title = f"Effect of {supplement.lower()} on {outcome} in {population}: trial {n + 1}"
-            study = Study(
-                title=title,
-                slug=f"{slugify(authors.split(',')[0])}-{year}-{slugify(supplement)}-{n}"[:120],
-                authors=authors,
-                journal=rng.choice(JOURNALS),
-                year=year,
-                pmid=str(30_000_000 + n),
-                doi=f"{DOI_PREFIX}{n}",
-                design=design,
-                participants=None if design in {Study.Design.OTHER, Study.Design.SYSTEMATIC_REVIEW} else 20 + n % 480,
-                finding=f"{supplement} changed {outcome} by a small amount compared with placebo.",
-                summary=f"{paragraph(rng)}\n\n{paragraph(rng, sentences=3)}",
-                population=population.capitalize(),
-                dose=f"{rng.choice([1, 2, 3, 5, 10])} g a day",
-                duration=f"{rng.choice([4, 8, 12, 24])} weeks",
-                outcome=outcome.capitalize(),
-                result="" if design == Study.Design.OTHER else rng.choice(RESULTS),
-            )
-            study.fill_derived_fields()
-            studies.append(study)
-        studies = Study.objects.bulk_create(studies, batch_size=BATCH)
-        Study.topics.through.objects.bulk_create(
-            (
-                Study.topics.through(study_id=study.pk, topic_id=topics[n % len(topics)].pk)
-                for n, study in enumerate(studies)
-            ),
-            batch_size=BATCH,
-        )
-        return studies
-
-    def products(self):
-        rng = self.rng
-        brands = Brand.objects.bulk_create(
-            Brand(name=f"{name} Nutrition {n}", slug=f"bench-brand-{n}") for n, name in enumerate(SURNAMES * 4)
-        )
-        merchants = Merchant.objects.bulk_create(
-            Merchant(name=f"{name} (bench)", slug=f"bench-{slugify(name)}") for name in MERCHANTS
-        )
-        products = []
-        for n in range(self.sizes.products):
-            supplement = SUPPLEMENTS[n % len(SUPPLEMENTS)]
-            form = FORMS[n % len(FORMS)]
-            products.append(
-                Product(
-                    sku=f"{SKU_PREFIX}{n:06d}",
-                    brand=brands[n % len(brands)],
-                    name=f"{supplement} {form.label} {n}",
-                    slug=f"bench-{slugify(supplement)}-{form}-{n}",
-                    form=form,
-                    serving_size="1 scoop (5 g)" if form == Product.Form.POWDER else "2 capsules",
-                    amount_per_serving=Decimal(rng.choice(["0.5", "1", "2", "5"])),
-                    servings_per_container=rng.choice([30, 60, 90, 120]),
-                    certifications=rng.choice(["", "NSF Certified for Sport", "Informed Choice; USP Verified"]),
-                ),
-            )
-        products = Product.objects.bulk_create(products, batch_size=BATCH)
-        offers = []
-        for n, product in enumerate(products):
-            for m in range(self.sizes.offers_per_product):
-                merchant = merchants[(n + m) % len(merchants)]
-                offers.append(
-                    Offer(
-                        product=product,
-                        merchant=merchant,
-                        price=Decimal(rng.randrange(999, 6999)) / 100,
-                        price_checked_at=self.now - timedelta(minutes=rng.randrange(600)),
-                        affiliate_url=f"https://shop.example.com/{merchant.slug}/{product.sku}?tag=bench",
-                        in_stock=rng.random() > 0.1,
-                    ),
-                )
-        Offer.objects.bulk_create(offers, batch_size=BATCH)
-        return products
 
     def guides(self, categories, reviewers, by_supplement, products_by_supplement):
         sizes, rng = self.sizes, self.rng

@@ -38,9 +38,10 @@ from django.utils.text import slugify  # noqa: E402
 from import_export import fields, resources, widgets  # noqa: E402
 from import_export.formats.base_formats import XLSX as LibraryXLSX  # noqa: E402
 
-from products.formats import XLSX  # noqa: E402
-from products.importing import COLUMNS, import_offers  # noqa: E402
+from products.columns import example_row  # noqa: E402
+from products.importing import import_offers  # noqa: E402
 from products.models import AffiliateClick, Brand, Merchant, Offer, PriceHistory, Product  # noqa: E402
+from products.spreadsheets import read_dataset  # noqa: E402
 
 MERCHANTS = ["Amazon US", "iHerb"]
 BRANDS = 50
@@ -50,7 +51,7 @@ def build_xlsx(rows, price_cents):
     """One row per offer: rows / 2 products, each at two merchants, prices as number cells."""
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet("Offers")
-    sheet.append(list(COLUMNS))
+    sheet.append(list(example_row()))
     checked = datetime(2026, 11, 20, 14, 5)
     for n in range(rows):
         product = n // len(MERCHANTS)
@@ -106,7 +107,7 @@ class LibraryOfferResource(resources.ModelResource):
 
 
 def ours(data):
-    report = import_offers(XLSX().create_dataset(data))
+    report = import_offers(read_dataset(data, "xlsx"))
     if not report.ok:
         raise SystemExit(f"our import failed: {report.problems[:5]}")
 

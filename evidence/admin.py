@@ -11,8 +11,9 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from concurrent_edits.admin import ConcurrentEditAdminMixin, ConcurrentEditInlineMixin
 
-from .importing import MAX_IMPORT_BYTES, ReferenceImportError, decode_upload, import_references
+from .importing import import_references
 from .models import GRADE_RULE, Claim, ClaimStudy, Study, Topic
+from .reference_files import MAX_IMPORT_BYTES, ImportFileError, check_file_size, decode_upload
 
 IMPORT_SESSION_KEY = "evidence_reference_import"
 
@@ -28,10 +29,10 @@ class ReferenceUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError(
-                f"The file is {upload.size / 1024 / 1024:.1f} MB; the limit is {MAX_IMPORT_BYTES // 1024 // 1024} MB.",
-            )
+        try:
+            check_file_size(upload.size)
+        except ImportFileError as error:
+            raise forms.ValidationError(str(error)) from None
         return upload
 
 
@@ -102,15 +103,12 @@ class StudyAdmin(ConcurrentEditAdminMixin, SimpleHistoryAdmin):
             if not pending or not secrets.compare_digest(pending["token"], request.POST.get("token", "")):
                 messages.error(request, "That preview has expired or was already imported. Upload the file again.")
                 return redirect("admin:evidence_study_import")
-            try:
-                result = import_references(pending["text"])
-            except ReferenceImportError as error:
-                # The library changed between preview and confirm.
-                context.update(problems=error.problems, file_name=pending["name"])
+            del request.session[IMPORT_SESSION_KEY]
+            report = import_references(pending["text"])
+            if not report.ok:  # the library changed between preview and confirm
+                context.update(report=report, file_name=pending["name"])
                 return TemplateResponse(request, "evidence/admin/study_import.html", context)
-            finally:
-                request.session.pop(IMPORT_SESSION_KEY, None)
-            messages.success(request, f"Imported {pending['name']}. {result.summary}")
+            messages.success(request, f"Imported {pending['name']}. {report.summary}")
             return redirect("admin:evidence_study_changelist")
         if request.method == "POST":
             form = ReferenceUploadForm(request.POST, request.FILES)
@@ -120,13 +118,15 @@ class StudyAdmin(ConcurrentEditAdminMixin, SimpleHistoryAdmin):
                 context["file_name"] = upload.name
                 try:
                     text = decode_upload(upload.read())
-                    result = import_references(text, dry_run=True)
-                except ReferenceImportError as error:
-                    context["problems"] = error.problems
+                    report = import_references(text, dry_run=True)
+                except ImportFileError as error:
+                    form.add_error("file", str(error))
                 else:
-                    token = secrets.token_urlsafe(16)
-                    request.session[IMPORT_SESSION_KEY] = {"token": token, "name": upload.name, "text": text}
-                    context.update(result=result, token=token)
+                    context["report"] = report
+                    if report.ok:
+                        token = secrets.token_urlsafe(16)
+                        request.session[IMPORT_SESSION_KEY] = {"token": token, "name": upload.name, "text": text}
+                        context["token"] = token
         return TemplateResponse(request, "evidence/admin/study_import.html", context)
 
 

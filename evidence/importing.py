@@ -1,4 +1,4 @@
-"""Import references from RIS, BibTeX and PubMed MEDLINE (.nbib) files.
+"""Importing references into the study library: match each record to a stored study, then write.
 
 The admin's upload → preview → confirm and `manage.py import_references`
 both call `import_references`. A preview is the same run without the final
@@ -6,7 +6,9 @@ writes, so what an editor confirms is exactly what was previewed.
 
 A record is matched to a stored study by PMID, then DOI (ignoring case),
 then normalised title and year; a match is updated, never duplicated. One bad
-record stops the whole file, with every problem named by record number.
+record stops the whole file, with every problem named by record number, and
+a file is written in one transaction. Reading the file formats is
+`reference_files.py`'s job.
 """
 
 import re
@@ -14,387 +16,98 @@ from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
-import bibtexparser
-import rispy
-from bibtexparser.middlewares import LatexDecodingMiddleware, SeparateCoAuthors, SplitNameParts
-from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, ParsingFailedBlock
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 
-from .models import Study, normalise_doi, normalise_title
+from .models import Study, normalise_title
+from .reference_files import ImportFileError, read_records
 
-MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_AUTHORS = 6  # the reference list prints six names, then "et al." (Vancouver style)
-
-FORMAT_NAMES = {"ris": "RIS", "bibtex": "BibTeX", "medline": "PubMed MEDLINE"}
 
 # What an import may change on a study that is already in the library. Everything
 # else (design once set, participants, finding, summary, result, topics,
 # retraction) is the editors' own work and is never overwritten.
 BIBLIOGRAPHIC_FIELDS = ["title", "authors", "journal", "year"]
 IDENTIFIER_FIELDS = ["pmid", "pmcid", "doi", "url"]
-
-_DESIGN_BY_TYPE = [
-    ("meta-analysis", Study.Design.META_ANALYSIS),
-    ("systematic review", Study.Design.SYSTEMATIC_REVIEW),
-    ("randomized controlled trial", Study.Design.RCT),
-    ("randomised controlled trial", Study.Design.RCT),
-    ("observational study", Study.Design.OBSERVATIONAL),
-]
-_PMID_IN_TEXT = re.compile(r"\bPMID:?\s*([1-9][0-9]{0,8})\b", re.IGNORECASE)
-_PMCID_IN_TEXT = re.compile(r"\b(PMC[0-9]+)\b", re.IGNORECASE)
-_PUBMED_URL = re.compile(r"pubmed\.ncbi\.nlm\.nih\.gov/([1-9][0-9]{0,8})")
-_DOI_URL = re.compile(r"^https?://(?:dx\.)?doi\.org/", re.IGNORECASE)
-
-
-class ReferenceImportError(Exception):
-    """The file cannot be imported; `problems` says why, record by record."""
-
-    def __init__(self, problems, format_name=""):
-        self.problems = problems
-        self.format_name = format_name
-        super().__init__("\n".join(problems))
-
-
-@dataclass
-class Reference:
-    """One record as read from a file, before it meets the database."""
-
-    number: int
-    line: int | None = None
-    title: str = ""
-    authors: list = field(default_factory=list)
-    journal: str = ""
-    year: str = ""
-    pmid: str = ""
-    pmcid: str = ""
-    doi: str = ""
-    url: str = ""
-    publication_types: list = field(default_factory=list)
-    subject_terms: list = field(default_factory=list)
-
-    @property
-    def label(self):
-        return f"Record {self.number}" + (f" (line {self.line})" if self.line else "")
-
-    @property
-    def design(self):
-        return guess_design(self.publication_types, self.subject_terms)
-
-    @property
-    def marked_retracted(self):
-        return any(kind.strip().lower() == "retracted publication" for kind in self.publication_types)
+ACTIONS = ["new", "updated", "unchanged", "repeat"]
 
 
 @dataclass
 class Outcome:
-    """What an import does with one record."""
+    """What the import does with one record: a new study, an updated one, one left unchanged, or a
+    repeat of an earlier record in the same file."""
 
-    number: int
+    number: int  # the record's place in the file
     action: str  # "new", "updated", "unchanged" or "repeat"
-    study: Study
-    changes: list = field(default_factory=list)
-    same_as: int | None = None
-    notes: list = field(default_factory=list)
+    object: Study
+    changes: list = field(default_factory=list)  # the fields that change
+    same_as: int | None = None  # the earlier record a repeat matched
+    notes: list = field(default_factory=list)  # for editors to act on; not problems
 
 
 @dataclass
-class ImportResult:
+class ImportReport:
     format_name: str
-    outcomes: list
     dry_run: bool
+    outcomes: list = field(default_factory=list)
+    problems: list = field(default_factory=list)
 
-    def count(self, action):
-        return sum(1 for outcome in self.outcomes if outcome.action == action)
+    @property
+    def ok(self):
+        return not self.problems
+
+    @property
+    def counts(self):
+        counts = dict.fromkeys(ACTIONS, 0)
+        for outcome in self.outcomes:
+            counts[outcome.action] += 1
+        return counts
+
+    @property
+    def notes(self):
+        return [f"Record {outcome.number}: {note}" for outcome in self.outcomes for note in outcome.notes]
 
     @property
     def summary(self):
-        counts = [f"{self.count(action)} {action}" for action in ["new", "updated", "unchanged"]]
-        if self.count("repeat"):
-            counts.append(f"{self.count('repeat')} repeated in the file")
+        if not self.ok:
+            many = len(self.problems) != 1
+            return (
+                f"Nothing was imported: the file has {len(self.problems)} problem{'s' if many else ''}. "
+                f"Fix {'them' if many else 'it'} in your reference manager and import the whole file again."
+            )
+        counts = self.counts
+        parts = [f"{counts[action]} {action}" for action in ["new", "updated", "unchanged"]]
+        if counts["repeat"]:
+            parts.append(f"{counts['repeat']} repeated in the file")
         records = f"{len(self.outcomes)} {self.format_name} record{'' if len(self.outcomes) == 1 else 's'}"
-        return f"{records}: {', '.join(counts)}. {'Nothing is saved yet' if self.dry_run else 'Saved'}."
+        return f"{records}: {', '.join(parts)}. {'Nothing is saved yet' if self.dry_run else 'Saved'}."
 
 
-# Reading files -------------------------------------------------------------
+def import_references(text, *, dry_run=False):
+    """Read `text` and create or update its studies, all or nothing.
 
-
-def decode_upload(data):
-    """Text from an uploaded file's bytes, or a ReferenceImportError saying why not."""
-    if len(data) > MAX_IMPORT_BYTES:
-        raise ReferenceImportError(
-            [f"The file is {len(data) / 1024 / 1024:.1f} MB; the limit is {MAX_IMPORT_BYTES // 1024 // 1024} MB."],
-        )
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ReferenceImportError(
-            [f"The file is not UTF-8 text (byte {error.start} cannot be read). Export it again as UTF-8."],
-        ) from None
-    # Valid UTF-8 may still hold NUL characters, which no reference has and PostgreSQL cannot store.
-    if "\x00" in text:
-        raise ReferenceImportError(
-            [f"The file holds binary data, not text (character {text.index(chr(0)) + 1}). Export it again as text."],
-        )
-    return text
-
-
-def detect_format(text):
-    for line in text.splitlines():
-        stripped = line.strip()
-        if not stripped:
-            continue
-        if re.match(r"^PMID- ?\d", line):
-            return "medline"
-        if re.match(r"^TY  -", line):
-            return "ris"
-        if stripped.startswith("@") or stripped.startswith("%"):
-            return "bibtex"
-        break
-    raise ReferenceImportError(
-        [
-            "Could not tell the file's format. Expected RIS (starting “TY  - ”), BibTeX (“@article{…”) "
-            "or PubMed MEDLINE (“PMID- …”)."
-        ],
-    )
-
-
-def read_references(text):
-    """The file's format name and its records."""
-    kind = detect_format(text)
-    parser = {"ris": parse_ris, "bibtex": parse_bibtex, "medline": parse_medline}[kind]
-    return FORMAT_NAMES[kind], parser(text)
-
-
-def parse_ris(text):
-    references, chunk, start, number = [], [], None, 0
-    problems = []
-    for lineno, line in enumerate(text.splitlines(), 1):
-        tag = re.match(r"^([A-Z][A-Z0-9])  -(?: |$)", line)
-        if tag and tag.group(1) == "TY":
-            if chunk:
-                problems.append(f"Record {number} (line {start}): has no “ER  - ” line before the next record.")
-            number, start, chunk = number + 1, lineno, [line]
-        elif chunk:
-            chunk.append(line)
-            if tag and tag.group(1) == "ER":
-                references.append(_ris_reference(number, start, "\n".join(chunk)))
-                chunk = []
-        elif line.strip():
-            problems.append(f"Line {lineno}: text outside a record (records run from “TY  - ” to “ER  - ”).")
-    if chunk:
-        problems.append(f"Record {number} (line {start}): has no “ER  - ” line at the end.")
-    if problems:
-        raise ReferenceImportError(problems, "RIS")
-    return references
-
-
-def _ris_reference(number, line, chunk):
-    (record,) = rispy.loads(chunk)
-    notes = " ".join(_as_list(record.get("notes")) + _as_list(record.get("note")))
-    urls = _as_list(record.get("urls"))
-    accession = str(record.get("accession_number", "")).strip()
-    pmid = accession if re.fullmatch(r"[1-9][0-9]{0,8}", accession) else ""
-    pmid = pmid or _first_match(_PMID_IN_TEXT, notes) or _first_match(_PUBMED_URL, " ".join(urls))
-    pmcid = _first_match(_PMCID_IN_TEXT, " ".join([str(record.get("custom2", "")), notes, *urls]))
-    return Reference(
-        number=number,
-        line=line,
-        title=_first(record, "primary_title", "title", "translated_title"),
-        authors=[_vancouver_from_text(name) for name in _as_list(record.get("authors") or record.get("first_authors"))],
-        journal=_first(
-            record,
-            "alternate_title1",
-            "alternate_title2",
-            "journal_name",
-            "secondary_title",
-            "alternate_title3",
-        ),
-        year=_year(_first(record, "year", "publication_year", "date")),
-        pmid=pmid,
-        pmcid=pmcid.upper(),
-        doi=normalise_doi(_first(record, "doi")) or _doi_from_urls(urls),
-        url=next((url for url in urls if not _PUBMED_URL.search(url) and not _DOI_URL.match(url)), ""),
-        publication_types=_as_list(record.get("keywords")),
-    )
-
-
-def parse_bibtex(text):
-    library = bibtexparser.parse_string(
-        text,
-        append_middleware=[LatexDecodingMiddleware(), SeparateCoAuthors(), SplitNameParts()],
-    )
-    blocks = sorted(library.entries + library.failed_blocks, key=lambda block: block.start_line or 0)
-    references, problems = [], []
-    for number, block in enumerate(blocks, 1):
-        line = (block.start_line or 0) + 1
-        if isinstance(block, ParsingFailedBlock):
-            problems.append(f"Record {number} (line {line}): could not be read as BibTeX. {_bibtex_failure(block)}")
-            continue
-        references.append(_bibtex_reference(number, line, block))
-    if problems:
-        raise ReferenceImportError(problems, "BibTeX")
-    return references
-
-
-def _bibtex_failure(block):
-    if isinstance(block, DuplicateBlockKeyBlock):
-        return f"Its key “{block.key}” is already used by an earlier entry."
-    if isinstance(block, DuplicateFieldKeyBlock):
-        return f"It repeats the field {', '.join(sorted(block.duplicate_keys))}."
-    error = block.error
-    reason = getattr(error, "abort_reason", "") or getattr(error, "message", "") or str(error)
-    return reason.strip().rstrip(".") + "." if reason.strip() else ""
-
-
-def _bibtex_reference(number, line, entry):
-    values = {key.lower(): value for key, value in entry.fields_dict.items()}
-
-    def text(*keys):
-        for key in keys:
-            value = values[key].value if key in values else ""
-            if isinstance(value, str) and value.strip():
-                return " ".join(value.split())
-        return ""
-
-    authors = values["author"].value if "author" in values else []
-    eprint = text("eprint") if text("eprinttype").lower() == "pubmed" else ""
-    urls = [text("url")] if text("url") else []
-    return Reference(
-        number=number,
-        line=line,
-        title=text("title"),
-        authors=[_vancouver_from_parts(name) for name in authors] if isinstance(authors, list) else [],
-        journal=text("journal", "journaltitle", "booktitle"),
-        year=_year(text("year", "date")),
-        pmid=text("pmid") or eprint or _first_match(_PMID_IN_TEXT, text("note")),
-        pmcid=(text("pmcid") or _first_match(_PMCID_IN_TEXT, text("note"))).upper(),
-        doi=normalise_doi(text("doi")) or _doi_from_urls(urls),
-        url=next((url for url in urls if not _PUBMED_URL.search(url) and not _DOI_URL.match(url)), ""),
-        publication_types=[part.strip() for part in re.split(r"[,;]", text("keywords")) if part.strip()],
-    )
-
-
-def parse_medline(text):
-    """PubMed's tagged format: `TAG - value`, tags padded to four characters,
-    long values wrapped onto lines indented by six spaces, records apart by a
-    blank line."""
-    groups, current = [], None
-    for lineno, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            current = None
-            continue
-        if current is None or line.startswith("PMID-"):
-            current = {"line": lineno, "lines": []}
-            groups.append(current)
-        current["lines"].append((lineno, line))
-    references, problems = [], []
-    for number, group in enumerate(groups, 1):
-        tags, last = [], None
-        for lineno, line in group["lines"]:
-            tag = re.match(r"^([A-Z]{2,4}) {0,2}- (.*)$", line)
-            if tag and len(line) >= 6 and line[4:6] == "- ":
-                last = [tag.group(1), tag.group(2).strip()]
-                tags.append(last)
-            elif line.startswith("      ") and last is not None:
-                last[1] = f"{last[1]} {line.strip()}"
-            else:
-                problems.append(
-                    f"Record {number} (line {lineno}): “{line.strip()[:60]}” is neither a tag line "
-                    "(“TI  - …”) nor a continuation indented by six spaces.",
-                )
-                break
-        else:
-            reference = _medline_reference(number, group["line"], tags)
-            if not reference.pmid:
-                problems.append(f"{reference.label}: has no “PMID- ” line.")
-            references.append(reference)
-    if problems:
-        raise ReferenceImportError(problems, "PubMed MEDLINE")
-    return references
-
-
-def _medline_reference(number, line, tags):
-    def values(name):
-        return [value for tag, value in tags if tag == name]
-
-    def one(*names):
-        return next((values(name)[0] for name in names if values(name)), "")
-
-    ids = values("AID") + values("LID")
-    doi = next((value[: -len("[doi]")].strip() for value in ids if value.endswith("[doi]")), "")
-    return Reference(
-        number=number,
-        line=line,
-        title=one("TI", "BTI"),
-        authors=values("AU") or values("CN"),
-        journal=one("TA", "JT"),
-        year=_year(one("DP")),
-        pmid=one("PMID"),
-        pmcid=one("PMC").upper(),
-        doi=normalise_doi(doi),
-        publication_types=values("PT"),
-        subject_terms=[term.split("/")[0].lstrip("*") for term in values("MH")],
-    )
-
-
-def guess_design(publication_types, subject_terms=()):
-    """The study design PubMed's publication types (or a file's keywords) name, else "Review or other"."""
-    kinds = {kind.strip().lower() for kind in publication_types}
-    for name, design in _DESIGN_BY_TYPE:
-        if name in kinds:
-            return design
-    subjects = {term.strip().lower() for term in subject_terms}
-    if "animals" in subjects and "humans" not in subjects:
-        return Study.Design.ANIMAL
-    return Study.Design.OTHER
-
-
-def _as_list(value):
-    if value is None:
-        return []
-    return [str(item) for item in value] if isinstance(value, list) else [str(value)]
-
-
-def _first(record, *keys):
-    for key in keys:
-        for value in _as_list(record.get(key)):
-            if value.strip():
-                return " ".join(value.split())
-    return ""
-
-
-def _first_match(pattern, text):
-    found = pattern.search(text or "")
-    return found.group(1) if found else ""
-
-
-def _year(text):
-    found = re.search(r"\b(1[89][0-9]{2}|2[01][0-9]{2})\b", text or "")
-    return found.group(1) if found else (text or "").strip()
-
-
-def _doi_from_urls(urls):
-    return next((normalise_doi(url) for url in urls if _DOI_URL.match(url)), "")
-
-
-def _initials(given):
-    return "".join(part[0].upper() for part in re.split(r"[\s.\-]+", given) if part and part[0].isalpha())
-
-
-def _vancouver_from_text(name):
-    """“van der Hulst, R. R.” as “van der Hulst RR”; a name without a comma (a group) as written."""
-    parts = [part.strip() for part in name.split(",")]
-    if len(parts) < 2 or any(word[0].islower() for word in parts[1].split()):
-        return " ".join(name.split())  # a group such as “EFSA Panel on Dietetic Products, Nutrition and Allergies”
-    return " ".join(part for part in [parts[0], _initials(parts[1]), " ".join(parts[2:])] if part)
-
-
-def _vancouver_from_parts(name):
-    surname = " ".join(name.von + name.last)
-    return " ".join(part for part in [surname, _initials(" ".join(name.first)), " ".join(name.jr)] if part)
+    Returns an ImportReport whose problems name every bad record, in which
+    case nothing is saved; raises ImportFileError when the file cannot be
+    read at all.
+    """
+    format_name, records, problems = read_records(text)
+    report = ImportReport(format_name=format_name, dry_run=dry_run, problems=problems)
+    if not records and not problems:
+        raise ImportFileError(f"The {format_name} file holds no records.")
+    if not report.ok:
+        return report
+    with transaction.atomic():
+        library = _Library.load(records)
+        for record in records:
+            try:
+                report.outcomes.append(library.apply(record))
+            except ValidationError as error:
+                report.problems.extend(record.problem(message) for message in _messages(error))
+        if report.ok and not dry_run:
+            library.save()
+    return report
 
 
 def _authors_line(names):
@@ -402,33 +115,6 @@ def _authors_line(names):
     if len(names) > MAX_AUTHORS:
         names = [*names[:MAX_AUTHORS], "et al."]
     return ", ".join(names)
-
-
-# Matching and saving -------------------------------------------------------
-
-
-def import_references(text, *, dry_run=False):
-    """Read `text` and create or update its studies, all or nothing.
-
-    Returns an ImportResult; raises ReferenceImportError naming every bad
-    record, in which case nothing is saved.
-    """
-    format_name, references = read_references(text)
-    if not references:
-        raise ReferenceImportError([f"The {format_name} file holds no records."], format_name)
-    with transaction.atomic():
-        library = _Library.load(references)
-        outcomes, problems = [], []
-        for reference in references:
-            try:
-                outcomes.append(library.apply(reference))
-            except ValidationError as error:
-                problems.extend(f"{reference.label}: {message}" for message in _messages(error))
-        if problems:
-            raise ReferenceImportError(problems, format_name)
-        if not dry_run:
-            library.save()
-    return ImportResult(format_name=format_name, outcomes=outcomes, dry_run=dry_run)
 
 
 def _messages(error):
@@ -451,11 +137,11 @@ class _Library:
             self.index(study)
 
     @classmethod
-    def load(cls, references):
-        pmids = {ref.pmid for ref in references if ref.pmid}
-        pmcids = {ref.pmcid for ref in references if ref.pmcid}
-        dois = {ref.doi.lower() for ref in references if ref.doi}
-        titles = {normalise_title(ref.title) for ref in references if ref.title}
+    def load(cls, records):
+        pmids = {record.pmid for record in records if record.pmid}
+        pmcids = {record.pmcid for record in records if record.pmcid}
+        dois = {record.doi.lower() for record in records if record.doi}
+        titles = {normalise_title(record.title) for record in records if record.title}
         query = Q(pmid__in=pmids) | Q(pmcid__in=pmcids) | Q(doi_lower__in=dois) | Q(title_key__in=titles)
         return cls(Study.objects.annotate(doi_lower=Lower("doi")).filter(query))
 
@@ -468,38 +154,38 @@ class _Library:
             self.by_doi[study.doi.lower()] = study
         self.by_title.setdefault((study.title_key, str(study.year)), []).append(study)
 
-    def match(self, reference):
-        by_pmid = self.by_pmid.get(reference.pmid) if reference.pmid else None
-        by_doi = self.by_doi.get(reference.doi.lower()) if reference.doi else None
+    def match(self, record):
+        by_pmid = self.by_pmid.get(record.pmid) if record.pmid else None
+        by_doi = self.by_doi.get(record.doi.lower()) if record.doi else None
         if by_pmid and by_doi and by_pmid is not by_doi:
             raise ValidationError(
-                f"its PMID {reference.pmid} belongs to “{by_pmid}” but its DOI {reference.doi} belongs to "
+                f"its PMID {record.pmid} belongs to “{by_pmid}” but its DOI {record.doi} belongs to "
                 f"“{by_doi}”. Correct the record, or merge the two studies first.",
             )
         if by_pmid or by_doi:
             return by_pmid or by_doi
-        candidates = self.by_title.get((normalise_title(reference.title), reference.year), [])
+        candidates = self.by_title.get((normalise_title(record.title), record.year), [])
         # A title and year match only when no identifier says these are different papers.
         return next(
             (
                 study
                 for study in candidates
-                if not (study.pmid and reference.pmid and study.pmid != reference.pmid)
-                and not (study.doi and reference.doi and study.doi.lower() != reference.doi.lower())
+                if not (study.pmid and record.pmid and study.pmid != record.pmid)
+                and not (study.doi and record.doi and study.doi.lower() != record.doi.lower())
             ),
             None,
         )
 
-    def apply(self, reference):
+    def apply(self, record):
         values = {
-            "title": _clean_title(reference.title),
-            "authors": _authors_line(reference.authors),
-            "journal": reference.journal[:300],
-            "year": reference.year,
-            "pmid": reference.pmid,
-            "pmcid": reference.pmcid,
-            "doi": reference.doi,
-            "url": reference.url,
+            "title": _clean_title(record.title),
+            "authors": _authors_line(record.authors),
+            "journal": record.journal[:300],
+            "year": record.year,
+            "pmid": record.pmid,
+            "pmcid": record.pmcid,
+            "doi": record.doi,
+            "url": record.url,
         }
         if not values["title"]:
             raise ValidationError("it has no title.")
@@ -509,28 +195,28 @@ class _Library:
             raise ValidationError(
                 f"its year “{values['year']}” is not a year." if values["year"] else "it has no year."
             )
-        study = self.match(reference)
+        study = self.match(record)
         notes = []
-        if reference.marked_retracted:
+        if record.marked_retracted:
             notes.append("PubMed marks this paper as retracted: review it and tick “retracted”.")
         if study is None:
-            study = Study(design=reference.design, **values)
-            self.check(study, reference)
+            study = Study(design=record.design, **values)
+            self.check(study, record)
             self.new.append(study)
             self.index(study)
-            self.first_record[id(study)] = reference.number
-            return Outcome(reference.number, "new", study, notes=notes)
-        changes = self.update(study, values, reference)
-        self.check(study, reference)
+            self.first_record[id(study)] = record.number
+            return Outcome(record.number, "new", study, notes=notes)
+        changes = self.update(study, values, record)
+        self.check(study, record)
         if changes and study.pk:
             self.changed[study.pk] = study
         self.index(study)
-        first = self.first_record.setdefault(id(study), reference.number)
-        if first != reference.number:
-            return Outcome(reference.number, "repeat", study, changes, same_as=first, notes=notes)
-        return Outcome(reference.number, "updated" if changes else "unchanged", study, changes, notes=notes)
+        first = self.first_record.setdefault(id(study), record.number)
+        if first != record.number:
+            return Outcome(record.number, "repeat", study, changes, same_as=first, notes=notes)
+        return Outcome(record.number, "updated" if changes else "unchanged", study, changes, notes=notes)
 
-    def update(self, study, values, reference):
+    def update(self, study, values, record):
         changes = []
         for name in IDENTIFIER_FIELDS:
             stored, given = getattr(study, name), values[name]
@@ -550,12 +236,12 @@ class _Library:
             if given and getattr(study, name) != given:
                 setattr(study, name, given)
                 changes.append(name)
-        if study.design == Study.Design.OTHER and reference.design != Study.Design.OTHER:
-            study.design = reference.design
+        if study.design == Study.Design.OTHER and record.design != Study.Design.OTHER:
+            study.design = record.design
             changes.append("design")
         return changes
 
-    def check(self, study, reference):
+    def check(self, study, record):
         owner = self.by_pmcid.get(study.pmcid) if study.pmcid else None
         if owner is not None and owner is not study:
             raise ValidationError(f"its PMCID {study.pmcid} already belongs to “{owner}”.")

@@ -198,8 +198,7 @@ STORAGES = {
 # this storage, not a server's own temp folder, so the confirming request may
 # land on another app server. Point DJANGO_IMPORT_TMP_ROOT at a folder they
 # all share (or swap the backend for a shared object store). Never under media/.
-IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
-STORAGES["import_export"] = {
+STORAGES["imports"] = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",
     "OPTIONS": {"location": Path(os.environ.get("DJANGO_IMPORT_TMP_ROOT", BASE_DIR / "import-tmp")), "base_url": None},
 }

@@ -1,29 +1,23 @@
 from datetime import timedelta
 
 from django import forms
-from django.conf import settings
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Count, IntegerField, Max, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.utils.timesince import timesince
-from import_export.admin import ExportMixin, ImportExportMixin
-from import_export.forms import ImportForm
+from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
-from tablib import Dataset
 
 from concurrent_edits.admin import ConcurrentEditAdminMixin, ConcurrentEditInlineMixin
 
-from .formats import CSV, EXPORT_FORMATS, IMPORT_FORMATS, XLSX
-from .importing import COLUMNS, EXAMPLE_ROW, OPTIONAL_COLUMNS, ImportFileError, check_file_size, format_for_filename
+from . import admin_import
+from .exports import EXPORT_FORMATS, OfferResource, ProductResource
 from .models import AffiliateClick, Brand, Merchant, Offer, PriceHistory, Product
-from .permissions import may_import
-from .resources import OfferResource, ProductResource
 
 CLICK_WINDOW = timedelta(days=30)
 
@@ -66,18 +60,6 @@ class OfferInline(ConcurrentEditInlineMixin, admin.TabularInline):
     fields = ["merchant", "price", "currency", "price_checked_at", "affiliate_url", "in_stock", "is_active"]
 
 
-class ProductImportForm(ImportForm):
-    def clean_import_file(self):
-        import_file = self.cleaned_data["import_file"]
-        # The same size and file-kind rules as `manage.py import_products`.
-        try:
-            check_file_size(import_file.name, import_file.size)
-            format_for_filename(import_file.name)
-        except ImportFileError as error:
-            raise forms.ValidationError(str(error)) from None
-        return import_file
-
-
 # Larger than any product photo needs to be; the page shows it 240 pixels wide.
 PRODUCT_IMAGE_MAX_MB = 5
 
@@ -94,7 +76,7 @@ class ProductForm(forms.ModelForm):
 
 
 @admin.register(Product)
-class ProductAdmin(ConcurrentEditAdminMixin, ImportExportMixin, SimpleHistoryAdmin):
+class ProductAdmin(ConcurrentEditAdminMixin, ExportMixin, SimpleHistoryAdmin):
     form = ProductForm
     list_display = ["__str__", "sku", "form", "dose_per_serving", "servings_per_container"]
     list_filter = ["form", "brand"]
@@ -118,25 +100,24 @@ class ProductAdmin(ConcurrentEditAdminMixin, ImportExportMixin, SimpleHistoryAdm
         ),
         ("Photo", {"fields": ["image", "image_alt"]}),
     ]
-    import_formats = IMPORT_FORMATS
+    change_list_template = "products/admin/product_change_list.html"
     export_formats = EXPORT_FORMATS
-    import_form_class = ProductImportForm
-    import_template_name = "products/admin/import.html"
-
-    def get_import_resource_classes(self, request):
-        return [OfferResource]
-
-    def get_export_resource_classes(self, request):
-        return [ProductResource]
+    resource_classes = [ProductResource]
 
     def has_import_permission(self, request):
-        return may_import(request.user)
+        return admin_import.has_import_permission(request)
 
     def has_export_permission(self, request):
         return self.has_view_permission(request)
 
     def get_urls(self):
         return [
+            path("import/", self.admin_site.admin_view(self.import_view), name="products_product_import"),
+            path(
+                "process_import/",
+                self.admin_site.admin_view(self.confirm_import_view),
+                name="products_product_process_import",
+            ),
             path(
                 "import/template.<str:extension>",
                 self.admin_site.admin_view(self.import_template_view),
@@ -145,54 +126,18 @@ class ProductAdmin(ConcurrentEditAdminMixin, ImportExportMixin, SimpleHistoryAdm
             *super().get_urls(),
         ]
 
+    def import_view(self, request):
+        return admin_import.import_view(self, request)
+
+    def confirm_import_view(self, request):
+        return admin_import.confirm_view(self, request)
+
     def import_template_view(self, request, extension):
-        """The columns and one example row, to fill in and import."""
-        if not self.has_import_permission(request):
-            raise PermissionDenied
-        file_format = {"csv": CSV, "xlsx": XLSX}.get(extension)
-        if file_format is None:
-            return HttpResponse(status=404)
-        dataset = Dataset(list(EXAMPLE_ROW.values()), headers=list(COLUMNS))
-        response = HttpResponse(file_format().export_data(dataset), content_type=file_format().get_content_type())
-        response["Content-Disposition"] = f'attachment; filename="glutasite-offers-template.{extension}"'
-        return response
+        return admin_import.template_view(self, request, extension)
 
-    def get_import_context_data(self, **kwargs):
-        return {
-            "columns": [(name, name not in OPTIONAL_COLUMNS, help_text) for name, help_text in COLUMNS.items()],
-            "max_upload_mb": settings.PRODUCTS_IMPORT_MAX_UPLOAD_MB,
-        }
-
-    def add_data_read_fail_error_to_form(self, form, e):
-        if isinstance(e, ImportFileError):
-            form.add_error("import_file", str(e))
-        else:
-            super().add_data_read_fail_error_to_form(form, e)
-
-    def import_action(self, request, **kwargs):
-        response = super().import_action(request, **kwargs)
-        context = getattr(response, "context_data", None) or {}
-        form = context.get("form")
-        if form is not None and form.is_bound and "confirm_form" not in context:
-            # Nothing can be confirmed, so the uploaded copy is not needed again. A file that could not
-            # be read at all is dropped from cleaned_data with its error; it is the same upload object.
-            name = getattr(request.FILES.get("import_file"), "tmp_storage_name", None)
-            if name:
-                self.get_tmp_storage_class()(name=name, **self.get_tmp_storage_class_kwargs()).remove()
-        return response
-
-    def process_result(self, result, request):
-        report = result.report
-        if not report.ok:
-            # The data changed between preview and confirm; the file was refused as a whole.
-            messages.error(request, report.summary)
-            for problem in report.problems:
-                messages.error(request, str(problem))
-            return HttpResponseRedirect(reverse("admin:products_product_import"))
-        return super().process_result(result, request)
-
-    def add_success_message(self, result, request):
-        messages.success(request, f"Import finished: {result.report.summary}")
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {"has_import_permission": self.has_import_permission(request), **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
 
     def save_formset(self, request, form, formset, change):
         changing = []

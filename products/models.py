@@ -11,6 +11,9 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 HTTPS_URL_VALIDATOR = URLValidator(schemes=["https"], message="Enter a full https:// address.")
+# A price may be checked a few minutes “in the future” when the clocks of the
+# checker and the server disagree; the admin and the importer both allow this.
+CLOCK_SKEW = timedelta(minutes=5)
 
 # ISO 4217 codes the site can show; the symbol is what readers see.
 CURRENCIES = {
@@ -247,20 +250,21 @@ class Offer(models.Model):
         return (self.price / servings).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
     def clean(self):
-        if self.price_checked_at and self.price_checked_at > timezone.now() + timedelta(minutes=5):
+        if self.price_checked_at and self.price_checked_at > timezone.now() + CLOCK_SKEW:
             raise ValidationError({"price_checked_at": "A price cannot be checked in the future."})
 
 
 def best_offer(offers):
-    """The offer to send a reader to: in stock with a fresh price, cheapest first.
+    """The offer to send a reader to: the cheapest buyable one.
 
-    `offers` come from `Offer.objects.with_freshness()`; stale and out-of-stock
-    offers are only chosen when nothing better exists, and say so when shown.
+    `offers` come from `Offer.objects.with_freshness()`; when none is buyable,
+    an in-stock offer comes before a fresh price, then the cheapest, and the
+    price box says why it cannot be bought.
     """
     offers = list(offers)
     if not offers:
         return None
-    return min(offers, key=lambda o: (not o.in_stock, not o.price_is_fresh, o.price))
+    return min(offers, key=lambda o: (not o.is_buyable, not o.in_stock, not o.price_is_fresh, o.price))
 
 
 class PriceHistoryQuerySet(models.QuerySet):

@@ -7,3 +7,6 @@ offer_link_broken = Signal()
 # A merchant's price feed failed twice in a row; its last good prices go stale on their own: sent with
 # `merchant` and `error` (a sentence for staff).
 merchant_feed_failing = Signal()
+# A spreadsheet import wrote and committed its rows: sent with `report` (an importing.ImportReport). Its
+# bulk writes send no post_save, so whatever caches what readers see listens to this instead.
+offers_imported = Signal()

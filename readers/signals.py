@@ -2,7 +2,8 @@
 
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from import_export.signals import post_import
+
+from products.signals import offers_imported
 
 from .cache import bump_content_version
 
@@ -33,4 +34,4 @@ def connect():
     post_delete.connect(content_changed, dispatch_uid="readers.cache.post_delete")
     m2m_changed.connect(content_changed, dispatch_uid="readers.cache.m2m_changed")
     # The spreadsheet import writes in bulk, which sends no model signals.
-    post_import.connect(import_finished, dispatch_uid="readers.cache.import")
+    offers_imported.connect(import_finished, dispatch_uid="readers.cache.import")

@@ -4,10 +4,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from evidence.importing import MAX_IMPORT_BYTES
 from evidence.models import Study
+from evidence.reference_files import MAX_IMPORT_BYTES
 from evidence.tests.factories import ClaimFactory, StudyFactory
-from evidence.tests.test_import import MEDLINE, RIS
+from evidence.tests.files import MEDLINE, RIS
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +50,23 @@ def test_confirming_twice_imports_once(editor_client):
     response = editor_client.post(IMPORT_URL, {"confirm": "1", "token": token}, follow=True)
     assert "That preview has expired or was already imported" in response.content.decode()
     assert Study.objects.count() == 3
+
+
+def test_a_study_saved_between_preview_and_confirm_that_conflicts_stops_the_import(editor_client):
+    token = upload(editor_client, MEDLINE, "pubmed.nbib").context["token"]
+    StudyFactory(pmid="1234567", doi="10.1136/gutjnl-2017-315136")
+    html = editor_client.post(IMPORT_URL, {"confirm": "1", "token": token}).content.decode()
+    assert "Nothing was imported from pubmed.nbib." in html
+    assert "but its PMID 30108163 differs from the stored 1234567." in html
+    assert Study.objects.count() == 1
+
+
+def test_a_file_in_no_format_we_read_is_refused_on_the_form(editor_client):
+    response = upload(editor_client, "Title,Authors,Year\nGlutamine,Smith,2019\n", "export.csv")
+    [error] = response.context["form"].errors["file"]
+    assert error.startswith("Could not tell the file's format. Expected RIS")
+    assert "Could not tell the file&#x27;s format." in response.content.decode()  # shown on the form
+    assert "token" not in response.context
 
 
 def test_bad_file_lists_every_bad_record_and_saves_nothing(editor_client):

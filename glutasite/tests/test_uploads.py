@@ -24,19 +24,19 @@ from odf.table import Table, TableCell, TableRow
 from odf.text import P
 from PIL import Image
 
-from evidence.importing import MAX_IMPORT_BYTES
 from evidence.models import Claim, Study
-from evidence.tests.test_import import RIS
+from evidence.reference_files import MAX_IMPORT_BYTES
+from evidence.tests.files import RIS
 from glutasite.tests.html_forms import form_data
 from products.admin import PRODUCT_IMAGE_MAX_MB
-from products.formats import IMPORT_FORMATS
-from products.importing import COLUMNS, EXAMPLE_ROW, MAX_COLUMNS, MAX_ROWS, read_dataset
+from products.columns import example_row
 from products.models import Brand, Merchant, Offer, PriceHistory, Product
+from products.spreadsheets import MAX_COLUMNS, MAX_ROWS, read_dataset
 from products.tests.factories import BrandFactory
 
 pytestmark = pytest.mark.django_db
 
-FORMAT_CHOICE = {f.key: str(i) for i, f in enumerate(IMPORT_FORMATS)}
+COLUMNS = list(example_row())
 MODELS = [Product, Offer, Brand, Merchant, PriceHistory, Study, Claim]
 
 
@@ -87,7 +87,7 @@ def xlsx_bomb(unpacked_mb):
     row = b'<row><c t="inlineStr"><is><t>x</t></is></c></row>'
     rows = row * (unpacked_mb * 1024 * 1024 // len(row) + 1)
     sheet = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>%b</sheetData>'
-    return rewrite_sheet(xlsx([list(COLUMNS)]), lambda xml: sheet % rows + b"</worksheet>")
+    return rewrite_sheet(xlsx([COLUMNS]), lambda xml: sheet % rows + b"</worksheet>")
 
 
 def ods_with_a_cell_repeated(columns):
@@ -106,7 +106,7 @@ def ods_with_a_cell_repeated(columns):
 
 
 def example_rows():
-    return [list(COLUMNS), list(EXAMPLE_ROW.values())]
+    return [COLUMNS, list(example_row().values())]
 
 
 def csv_text(rows):
@@ -120,7 +120,7 @@ def csv_text(rows):
 def storage(settings, tmp_path):
     """Uploads waiting for confirmation, and product photos, each in a folder of their own."""
     settings.STORAGES = settings.STORAGES | {
-        "import_export": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}},
+        "imports": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}},
     }
     settings.MEDIA_ROOT = tmp_path / "media"
     return tmp_path
@@ -136,17 +136,12 @@ def shown(html):
 
 
 def spreadsheet_in_admin(admin_client, tmp_path, name, data):
-    extension = name.rsplit(".", 1)[-1]
     response = admin_client.post(
         reverse("admin:products_product_import"),
-        {
-            "format": FORMAT_CHOICE.get(extension, FORMAT_CHOICE["csv"]),  # an .exe sent as CSV
-            "resource": "0",
-            "import_file": SimpleUploadedFile(name, data),
-        },
+        {"import_file": SimpleUploadedFile(name, data)},
     )
     assert response.status_code == 200
-    assert "confirm_form" not in response.context
+    assert "token" not in response.context  # nothing to confirm
     return shown(response.content.decode())
 
 

@@ -1,125 +1,15 @@
-import io
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-import openpyxl
 import pytest
-from django.contrib.admin.models import LogEntry
-from django.contrib.auth.models import Permission
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from django.utils import timezone
 
-from products.formats import IMPORT_FORMATS
-from products.importing import COLUMNS, import_offers, read_dataset
-from products.models import AffiliateClick, Offer, PriceHistory, Product
+from products.models import AffiliateClick, PriceHistory
 from products.tests.factories import MerchantFactory, OfferFactory, ProductFactory
-from products.tests.test_import import csv_bytes, row
 
 pytestmark = pytest.mark.django_db
-
-IMPORT_URL = reverse("admin:products_product_import")
-FORMAT = {f.key: str(i) for i, f in enumerate(IMPORT_FORMATS)}
-
-
-def upload(client, data, name="offers.csv"):
-    return client.post(
-        IMPORT_URL,
-        {"format": FORMAT[name.rsplit(".", 1)[1]], "resource": "0", "import_file": SimpleUploadedFile(name, data)},
-    )
-
-
-@pytest.fixture(autouse=True)
-def import_tmp_root(settings, tmp_path):
-    settings.STORAGES = settings.STORAGES | {
-        "import_export": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}},
-    }
-    return tmp_path
-
-
-@pytest.fixture
-def importer(client, django_user_model):
-    user = django_user_model.objects.create_user("importer", is_staff=True)
-    codenames = ["add_product", "change_product", "view_product", "add_offer", "change_offer", "view_offer"]
-    user.user_permissions.set(Permission.objects.filter(content_type__app_label="products", codename__in=codenames))
-    client.force_login(user)
-    return user
-
-
-def test_import_preview_lists_changes_then_confirm_saves(client, importer, import_tmp_root):
-    import_offers(read_dataset(csv_bytes([row(sku="OLD-1", price="9")]), "csv"))
-    data = csv_bytes([row(), row(sku="OLD-1", price="12.00", product="Renamed")])
-    preview = upload(client, data)
-    html = preview.content.decode()
-    assert "Preview: 1 new, 1 updated, 0 unchanged offers" in html
-    assert "Confirm import" in html
-    assert "<td>product, price</td>" in html  # what changes on the updated row
-    assert not Product.objects.filter(sku="NOW-GLN-500").exists()
-
-    confirm = preview.context["confirm_form"].initial
-    response = client.post(reverse("admin:products_product_process_import"), confirm, follow=True)
-    assert "Import finished: 1 new, 1 updated, 0 unchanged offers" in response.content.decode()
-    assert Product.objects.get(sku="OLD-1").name == "Renamed"
-    assert Offer.objects.get(product__sku="NOW-GLN-500").price == Decimal("29.99")
-    assert PriceHistory.objects.filter(changed_by=importer).count() == 2
-    assert LogEntry.objects.filter(user=importer).count() == 2
-    assert not [p for p in import_tmp_root.rglob("*") if p.is_file()]  # the uploaded copy is removed
-
-
-def test_import_preview_of_a_bad_file_lists_every_problem_and_offers_no_confirm(client, importer, import_tmp_root):
-    rows = [row(sku="A"), row(sku="B", price="-1"), row(sku="C", currency="XXX"), row(sku="D", affiliate_url="ftp://x")]
-    response = upload(client, csv_bytes(rows))
-    html = response.content.decode()
-    assert "Nothing was imported: the file has 3 problems. Fix them and import the whole file again." in html
-    assert "Row 3, column “price” (J): “-1” is negative. A price must be 0 or more." in html
-    assert "Row 4, column “currency” (K): “XXX” is not a currency code we know." in html
-    assert "Row 5, column “affiliate_url” (M): “ftp://x” is not a web address." in html
-    assert "Confirm import" not in html
-    assert not Product.objects.exists()
-    assert not [p for p in import_tmp_root.rglob("*") if p.is_file()]
-
-
-def test_xlsx_upload_built_with_openpyxl(client, importer):
-    book = openpyxl.Workbook()
-    book.active.append(list(COLUMNS))
-    book.active.append(row(price=29.99, price_checked_at=timezone.now().replace(tzinfo=None) - timedelta(hours=1)))
-    buffer = io.BytesIO()
-    book.save(buffer)
-    preview = upload(client, buffer.getvalue(), "offers.xlsx")
-    assert "Preview: 1 new" in preview.content.decode()
-    client.post(reverse("admin:products_product_process_import"), preview.context["confirm_form"].initial)
-    assert Offer.objects.get().price == Decimal("29.99")
-
-
-def test_upload_over_the_size_limit_is_refused(client, importer, settings):
-    settings.PRODUCTS_IMPORT_MAX_UPLOAD_MB = 0.001
-    response = upload(client, csv_bytes([row()] * 20))
-    assert "files up to 0.001 MB can be imported" in response.content.decode()
-    assert not Product.objects.exists()
-
-
-def test_empty_file_is_refused_with_a_plain_message(client, importer):
-    response = upload(client, b"\xef\xbb\xbf\r\n")
-    assert "The file is empty" in response.content.decode()
-
-
-def test_import_needs_product_and_offer_permissions(client, django_user_model):
-    viewer = django_user_model.objects.create_user("viewer", is_staff=True)
-    viewer.user_permissions.set(Permission.objects.filter(codename__in=["view_product", "change_product"]))
-    client.force_login(viewer)
-    assert client.get(IMPORT_URL).status_code == 403
-    assert client.get(reverse("admin:products_product_import_template", args=["xlsx"])).status_code == 403
-    assert ">Import<" not in client.get(reverse("admin:products_product_changelist")).content.decode()
-
-
-def test_import_page_lists_columns_and_links_the_template(client, importer):
-    html = client.get(IMPORT_URL).content.decode()
-    assert "<code>price_checked_at</code>" in html
-    response = client.get(reverse("admin:products_product_import_template", args=["xlsx"]))
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    assert [c.value for c in sheet[1]] == list(COLUMNS)
-    assert sheet["A2"].value == "NOW-GLN-500"
 
 
 def posted(form):
@@ -206,12 +96,3 @@ def test_clicks_page_counts_per_offer_and_per_guide(client, importer):
     response = client.get(reverse("admin:products_offer_clicks"))
     assert [(r["guide_slug"], r["clicks"]) for r in response.context["by_guide"]] == [("creatine", 3)]
     assert [(o, o.recent_clicks) for o in response.context["by_offer"]] == [(offer, 3)]
-
-
-def test_offer_export_is_the_import_sheet(client, importer):
-    OfferFactory(product=ProductFactory(sku="EXP-1"))
-    fields = {f"offerresource_{name}": "on" for name in COLUMNS}
-    response = client.post(reverse("admin:products_offer_export"), {"format": "0", "resource": "0", **fields})
-    text = response.content.decode("utf-8-sig")
-    assert text.splitlines()[0] == ",".join(COLUMNS)
-    assert "EXP-1" in text

@@ -1,64 +1,16 @@
-import csv
-import io
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-import openpyxl
 import pytest
-import tablib
-from django.core.management import call_command
-from django.core.management.base import CommandError
 
-from products.formats import CSV, ODS, XLSX
-from products.importing import (
-    COLUMNS,
-    EXAMPLE_ROW,
-    ImportFileError,
-    ImportReport,
-    Problem,
-    import_offers,
-    read_dataset,
-)
+from products.importing import ImportReport, import_offers
 from products.models import Brand, Merchant, Offer, PriceHistory, Product
-from products.resources import OfferResource
+from products.signals import offers_imported
+from products.spreadsheets import Problem, read_dataset
 from products.tests.factories import BrandFactory, MerchantFactory, OfferFactory, ProductFactory
+from products.tests.files import HEADER, NOW, csv_bytes, nothing_written, row, run
 
 pytestmark = pytest.mark.django_db
-
-NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
-HEADER = list(COLUMNS)
-
-
-def row(**overrides):
-    values = {**EXAMPLE_ROW, "price_checked_at": "2026-11-20 14:05"} | overrides
-    return [values[name] for name in HEADER]
-
-
-def csv_bytes(rows, header=HEADER, delimiter=",", bom=False):
-    text = io.StringIO()
-    writer = csv.writer(text, delimiter=delimiter)
-    writer.writerows([header, *rows])
-    return ("\ufeff" if bom else "").encode() + text.getvalue().encode()
-
-
-def xlsx_bytes(rows, header=HEADER):
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append(header)
-    for values in rows:
-        sheet.append(values)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def run(data, file_format="csv", **kwargs):
-    return import_offers(read_dataset(data, file_format), at=NOW, **kwargs)
-
-
-def nothing_written():
-    return not (Product.objects.exists() or Offer.objects.exists() or Brand.objects.exists())
-
 
 # Happy path, idempotence, matching
 
@@ -198,13 +150,6 @@ def test_missing_required_column_is_named():
     ]
 
 
-def test_empty_file_is_refused_in_plain_words():
-    with pytest.raises(ImportFileError, match="The file is empty"):
-        read_dataset(b"", "csv")
-    with pytest.raises(ImportFileError, match="has a header row but no rows"):
-        read_dataset(csv_bytes([]), "csv")
-
-
 def test_every_problem_in_the_file_is_listed_and_nothing_is_written():
     rows = [row(sku="A"), row(sku="B", price="-1"), row(sku="C", currency="XXX"), row(sku="D", affiliate_url="ftp://x")]
     report = run(csv_bytes(rows))
@@ -225,190 +170,36 @@ def test_unknown_columns_are_reported_and_ignored():
     assert report.notes == ["Column “Notes” (O) is not one we know, so it was ignored."]
 
 
-# Spreadsheets as people save them
-
-
-def test_excel_csv_with_bom_semicolons_and_european_prices():
-    header = [name.upper().replace("_", " ") for name in reversed(HEADER)]
-    values = list(reversed(row(price="29,99 €", currency="EUR")))
-    report = run(csv_bytes([values, [""] * len(HEADER)], header=header, delimiter=";", bom=True))
-    assert report.ok, report.problems
-    offer = Offer.objects.get()
-    assert (offer.price, offer.currency) == (Decimal("29.99"), "EUR")
-
-
-def test_csv_saved_in_the_windows_code_page_is_read():
-    data = csv_bytes([row(brand="Nature’s Way", price="29,99 €", currency="EUR")]).decode().encode("cp1252")
-    report = run(data)
-    assert report.ok, report.problems
-    assert Brand.objects.get().name == "Nature’s Way"
-
-
-@pytest.mark.parametrize(
-    ("written", "expected"),
-    [
-        ("29.99", "29.99"),
-        ("$29.99", "29.99"),
-        ("29,99 €", "29.99"),
-        ("1.299,00", "1299.00"),
-        ("USD 1,299.50", "1299.50"),
-    ],
-)
-def test_prices_are_read_as_people_write_them(written, expected):
-    currency = "EUR" if "€" in written else "USD"
-    report = run(csv_bytes([row(price=written, currency=currency)]))
-    assert report.ok, report.problems
-    assert Offer.objects.get().price == Decimal(expected)
-
-
-def test_xlsx_with_date_cells_number_cells_and_numbers_stored_as_text():
-    rows = [
-        row(price=29.99, price_checked_at=datetime(2026, 11, 20, 14, 5), servings_per_container="100"),
-        row(merchant="iHerb", price="27.5", price_checked_at="2026-11-21T08:00:00Z", servings_per_container=100.0),
-        [None] * len(HEADER),
-        [None] * len(HEADER),
-    ]
-    report = run(xlsx_bytes(rows), "xlsx")
-    assert report.ok, report.problems
-    amazon, iherb = Offer.objects.order_by("merchant__name")
-    assert amazon.price_checked_at == datetime(2026, 11, 20, 14, 5, tzinfo=UTC)
-    assert iherb.price_checked_at == datetime(2026, 11, 21, 8, 0, tzinfo=UTC)
-    assert iherb.price == Decimal("27.50")
-
-
-def test_xlsx_problem_rows_match_spreadsheet_row_numbers():
-    rows = [row(), [None] * len(HEADER), row(merchant="iHerb", price="free")]
-    report = run(xlsx_bytes(rows), "xlsx")
-    assert [str(p) for p in report.problems] == [
-        "Row 4, column “price” (J): “free” is not a price. Write it like 29.99, $29.99 or 29,99 €.",
-    ]
-
-
-def test_ods_round_trip_through_the_admin_format():
-    dataset = tablib.Dataset(row(), row(merchant="iHerb", price="19.00"), headers=HEADER)
-    ods = dataset.export("ods")
-    report = import_offers(ODS().create_dataset(ods), at=NOW)
-    assert report.ok, report.problems
-    assert Offer.objects.count() == 2
-
-
-def ods_bytes(rows):
-    """An ODS file written the way LibreOffice writes one: equal neighbouring cells and the empty
-    rows below the data stored once with a repeat count."""
-    from odf.opendocument import OpenDocumentSpreadsheet
-    from odf.table import Table, TableCell, TableRow
-    from odf.text import P
-
-    document = OpenDocumentSpreadsheet()
-    table = Table(name="Offers")
-    for values in rows:
-        table_row = TableRow()
-        runs = []
-        for value in values:
-            if runs and runs[-1][0] == value:
-                runs[-1][1] += 1
-            else:
-                runs.append([value, 1])
-        for value, repeat in runs:
-            if isinstance(value, int | float):
-                cell = TableCell(valuetype="float", value=value, numbercolumnsrepeated=repeat)
-            elif isinstance(value, datetime):
-                cell = TableCell(valuetype="date", datevalue=value.isoformat(), numbercolumnsrepeated=repeat)
-            else:
-                cell = TableCell(valuetype="string", numbercolumnsrepeated=repeat)
-                cell.addElement(P(text=str(value)))
-            table_row.addElement(cell)
-        table.addElement(table_row)
-    table.addElement(TableRow(numberrowsrepeated=1048000))
-    document.spreadsheet.addElement(table)
-    buffer = io.BytesIO()
-    document.write(buffer)
-    return buffer.getvalue()
-
-
-def test_ods_from_libreoffice_with_repeated_cells_and_date_cells():
-    # serving_size and amount_per_serving hold the same text, so LibreOffice stores them as one repeated cell.
-    same = row(
-        serving_size="5 g", amount_per_serving="5 g", price=29.99, price_checked_at=datetime(2026, 11, 20, 14, 5)
-    )
-    report = import_offers(ODS().create_dataset(ods_bytes([HEADER, same])), at=NOW)
-    assert report.ok, report.problems
-    offer = Offer.objects.select_related("product").get()
-    assert (offer.product.serving_size, offer.product.dose_per_serving) == ("5 g", "5 g")
-    assert offer.price_checked_at == datetime(2026, 11, 20, 14, 5, tzinfo=UTC)
-
-
-def test_ods_is_read_as_a_binary_file_by_the_admin():
-    assert (ODS().is_binary(), ODS().get_read_mode()) == (True, "rb")
-
-
-def test_a_file_in_the_wrong_format_says_so():
-    with pytest.raises(ImportFileError, match="could not be opened as an XLSX spreadsheet"):
-        XLSX().create_dataset(csv_bytes([row()]))
-
-
-# The command
-
-
-def test_command_imports_and_prints_a_summary(tmp_path, capsys):
-    path = tmp_path / "offers.csv"
-    path.write_bytes(csv_bytes([row()]))
-    call_command("import_products", str(path))
-    out = capsys.readouterr().out
-    assert "created 1, updated 0, unchanged 0, errors 0" in out
-    assert Offer.objects.count() == 1
-
-
-def test_command_dry_run_writes_nothing(tmp_path, capsys):
-    path = tmp_path / "offers.xlsx"
-    path.write_bytes(xlsx_bytes([row()]))
-    call_command("import_products", str(path), "--dry-run")
-    assert "Dry run, nothing was written" in capsys.readouterr().out
-    assert nothing_written()
-
-
-def test_command_fails_on_any_error_and_writes_nothing(tmp_path, capsys):
-    path = tmp_path / "offers.csv"
-    path.write_bytes(csv_bytes([row(), row(merchant="iHerb", price="-3")]))
-    with pytest.raises(CommandError, match="Nothing was imported"):
-        call_command("import_products", str(path))
-    assert "Row 3, column “price” (J): “-3” is negative." in capsys.readouterr().err
-    assert nothing_written()
-
-
-def test_command_shows_progress_on_long_files(tmp_path, capsys):
-    path = tmp_path / "offers.csv"
-    path.write_bytes(csv_bytes([row(sku=f"S-{n}", product=f"P {n}") for n in range(1000)]))
-    call_command("import_products", str(path))
-    assert "] 1,000/1,000 rows" in capsys.readouterr().err
-
-
-# Export
-
-
-def test_export_escapes_cells_a_spreadsheet_would_run_as_formulas():
-    names = ['=HYPERLINK("https://evil.example")', "+1", "-2", "@SUM(A1)", "\tTab", "\rReturn", "Plain"]
-    for n, name in enumerate(names):
-        OfferFactory(product=ProductFactory(name=name, sku=f"X{n}"))
-    dataset = OfferResource().export(Offer.objects.order_by("product__sku"))
-    escaped = [f"'{name}" for name in names[:-1]] + ["Plain"]
-    exported = CSV().export_data(dataset).removeprefix("\ufeff")
-    assert [line["product"] for line in csv.DictReader(io.StringIO(exported, newline=""))] == escaped
-    sheet = openpyxl.load_workbook(io.BytesIO(XLSX().export_data(dataset))).active
-    # XML reads a carriage return back as a line feed.
-    assert [cell.value.replace("\n", "\r") for cell in sheet["C"][1:]] == escaped
-    assert {cell.data_type for cell in sheet["C"][1:]} == {"s"}  # text, not formulas
-
-
-def test_exported_offers_import_again_unchanged():
-    OfferFactory(product=ProductFactory(sku="=CMD", name="-Minus"), price_checked_at=NOW - timedelta(hours=2))
-    exported = XLSX().export_data(OfferResource().export(Offer.objects.all()))
-    report = import_offers(XLSX().create_dataset(exported), at=NOW)
-    assert report.ok, report.problems
-    assert report.counts == {"new": 0, "updated": 0, "unchanged": 1}
+def test_updated_rows_name_the_columns_that_change():
+    run(csv_bytes([row()]))
+    report = run(csv_bytes([row(amount_per_serving="5000 mg", price="31.00", in_stock="no")]))
+    [outcome] = report.outcomes
+    assert (outcome.action, outcome.changes) == ("updated", ["amount_per_serving", "price", "in_stock"])
 
 
 def test_summary_speaks_of_one_problem_in_the_singular():
     report = ImportReport(dry_run=True)
     report.problems.append(Problem("“-4,00” is negative. A price must be 0 or more.", 3, "price"))
     assert report.summary == "Nothing was imported: the file has 1 problem. Fix it and import the whole file again."
+
+
+def test_an_import_that_writes_tells_those_who_cache_reader_pages(django_capture_on_commit_callbacks):
+    sent = []
+
+    def receiver(sender, report, **kwargs):
+        sent.append(report.summary)
+
+    offers_imported.connect(receiver)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            run(csv_bytes([row()]), dry_run=True)
+            run(csv_bytes([row(price="-1")]))
+        assert sent == []
+        with django_capture_on_commit_callbacks(execute=True):
+            run(csv_bytes([row()]))
+        assert sent == [
+            "1 new, 0 updated, 0 unchanged offers; 1 new product, 1 new brand, 1 new merchant, "
+            "1 price added to the price history.",
+        ]
+    finally:
+        offers_imported.disconnect(receiver)

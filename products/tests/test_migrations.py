@@ -1,8 +1,6 @@
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -10,22 +8,8 @@ BEFORE_TOKENS = [("products", "0001_initial")]
 AFTER_TOKENS = [("products", "0004_offer_token_unique")]
 
 
-@pytest.fixture(autouse=True)
-def latest_schema_afterwards():
-    yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-def test_existing_offers_get_distinct_tokens():
-    old_apps = migrate(BEFORE_TOKENS)
+def test_existing_offers_get_distinct_tokens(migrate_to):
+    old_apps = migrate_to(BEFORE_TOKENS)
     brand = old_apps.get_model("products", "Brand").objects.create(name="B", slug="b")
     merchant = old_apps.get_model("products", "Merchant").objects.create(name="M", slug="m")
     Product = old_apps.get_model("products", "Product")
@@ -47,7 +31,7 @@ def test_existing_offers_get_distinct_tokens():
             price=Decimal("9.99"),
             affiliate_url=f"https://shop.example.com/{n}",
         )
-    new_apps = migrate(AFTER_TOKENS)
+    new_apps = migrate_to(AFTER_TOKENS)
     tokens = list(new_apps.get_model("products", "Offer").objects.values_list("token", flat=True))
     assert len(set(tokens)) == 3
     assert all(tokens)

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from products.models import Offer, best_offer
+from products.models import CLOCK_SKEW, Offer, best_offer
 from products.tests.factories import MerchantFactory, OfferFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +41,21 @@ def test_price_cannot_be_checked_in_the_future():
     with pytest.raises(ValidationError) as error:
         offer.full_clean()
     assert "price_checked_at" in error.value.message_dict
+
+
+@pytest.mark.parametrize(("ahead", "refused"), [(CLOCK_SKEW - timedelta(minutes=1), False), (CLOCK_SKEW * 2, True)])
+def test_a_check_time_a_few_minutes_ahead_is_allowed_for_clocks_that_disagree(ahead, refused):
+    offer = OfferFactory.build(
+        product=ProductFactory(),
+        merchant=MerchantFactory(),
+        price_checked_at=timezone.now() + ahead,
+    )
+    errors = {}
+    try:
+        offer.full_clean()
+    except ValidationError as error:
+        errors = error.message_dict
+    assert ("price_checked_at" in errors) is refused
 
 
 def test_price_per_serving_divides_price_by_servings():
@@ -87,3 +102,27 @@ def test_best_offer_prefers_in_stock_and_fresh_over_cheap():
 def test_dose_per_serving_reads_like_a_label():
     assert ProductFactory(amount_per_serving=Decimal("5.000"), amount_unit="g").dose_per_serving == "5 g"
     assert ProductFactory(amount_per_serving=Decimal("0.500"), amount_unit="mg").dose_per_serving == "0.5 mg"
+
+
+def test_a_buyable_offer_is_shown_in_stock_and_fresh():
+    now = timezone.now()
+    buyable = OfferFactory(merchant=MerchantFactory(name="Buyable"))
+    OfferFactory(merchant=MerchantFactory(name="Out of stock"), in_stock=False)
+    OfferFactory(merchant=MerchantFactory(name="Hidden"), is_active=False)
+    OfferFactory(merchant=MerchantFactory(name="Stale"), price_checked_at=now - timedelta(days=2))
+    assert list(Offer.objects.buyable(at=now)) == [buyable]
+    assert {o.merchant.name: o.is_buyable for o in Offer.objects.with_freshness(at=now)} == {
+        "Buyable": True,
+        "Out of stock": False,
+        "Hidden": False,
+        "Stale": False,
+    }
+
+
+def test_best_offer_is_the_cheapest_buyable_one():
+    now = timezone.now()
+    product = ProductFactory()
+    OfferFactory(product=product, merchant=MerchantFactory(name="A"), price=Decimal("9"), is_active=False)
+    OfferFactory(product=product, merchant=MerchantFactory(name="B"), price=Decimal("25"))
+    chosen = OfferFactory(product=product, merchant=MerchantFactory(name="C"), price=Decimal("20"))
+    assert best_offer(Offer.objects.with_freshness(at=now)) == chosen

@@ -6,13 +6,13 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from import_export.signals import post_import
 
 from evidence.tests.factories import ClaimFactory, ClaimStudyFactory, StudyFactory
 from glutasite.tests.html_forms import form_data
 from guides.models import Guide
 from guides.tests.factories import FAQFactory, GuideFactory, RankedProductFactory
 from products.models import Offer, Product
+from products.signals import offers_imported
 from products.tests.factories import OfferFactory
 from readers.tests.factories import PageFactory
 
@@ -108,9 +108,9 @@ def test_a_spreadsheet_import_empties_the_cache(client):
     offer = OfferFactory()
     product = offer.product
     client.get(product.get_absolute_url())
-    # The import writes in bulk, which sends no model signals; django-import-export's own signal follows it.
+    # The import writes in bulk, which sends no model signals; products' own signal follows it.
     Product.objects.filter(pk=product.pk).update(name="Imported name")
-    post_import.send(sender=None, model=Product)
+    offers_imported.send(sender=Offer, report=None)
     assert "Imported name" in text(client.get(product.get_absolute_url()))
 
 

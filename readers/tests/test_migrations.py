@@ -1,8 +1,6 @@
 """Moving pages, subscribers and error reports from guides to readers loses no row, permission or history."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -10,24 +8,8 @@ BEFORE = [("guides", "0008_editorial_roles"), ("readers", None)]
 AFTER = [("guides", "0009_pending_change_of_readers_models_moved"), ("readers", "0001_initial")]
 
 
-@pytest.fixture(autouse=True)
-def latest_schema_afterwards():
-    yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
-def migrate(targets):
-    """Migrate to `targets`; the models as they stood then, with the admin's log beside them."""
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    admin = [node for node in executor.loader.graph.leaf_nodes() if node[0] == "admin"]
-    return executor.loader.project_state([node for node in targets if node[1]] + admin).apps
-
-
-def test_moved_models_keep_their_rows_permissions_and_admin_history():
-    old = migrate(BEFORE)
+def test_moved_models_keep_their_rows_permissions_and_admin_history(migrate_to):
+    old = migrate_to(BEFORE)
     ContentType = old.get_model("contenttypes", "ContentType")
     Permission = old.get_model("auth", "Permission")
     page_type, _ = ContentType.objects.get_or_create(app_label="guides", model="page")
@@ -69,7 +51,7 @@ def test_moved_models_keep_their_rows_permissions_and_admin_history():
         action_flag=2,
     )
 
-    new = migrate(AFTER)
+    new = migrate_to(AFTER)
     assert new.get_model("readers", "Page").objects.get().title == "About"
     assert new.get_model("readers", "NewsletterSubscriber").objects.get().email == "reader@example.com"
     assert new.get_model("readers", "CorrectionRequest").objects.get().guide_id == guide.pk

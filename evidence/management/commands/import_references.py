@@ -2,7 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from evidence.importing import ReferenceImportError, decode_upload, import_references
+from evidence.importing import import_references
+from evidence.reference_files import ImportFileError, decode_upload
 
 
 class Command(BaseCommand):
@@ -18,21 +19,21 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, dry_run, **options):
         try:
-            text = decode_upload(file.read_bytes())
-            result = import_references(text, dry_run=dry_run)
+            report = import_references(decode_upload(file.read_bytes()), dry_run=dry_run)
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
-        except ReferenceImportError as error:
+        except ImportFileError as error:
+            raise CommandError(f"Nothing was imported from {file}:\n  {error}") from None
+        if not report.ok:
             raise CommandError(
-                "\n".join([f"Nothing was imported from {file}:", *(f"  {problem}" for problem in error.problems)]),
-            ) from None
+                "\n".join([f"Nothing was imported from {file}:", *(f"  {problem}" for problem in report.problems)]),
+            )
         if options["verbosity"] > 1:
-            for outcome in result.outcomes:
+            for outcome in report.outcomes:
                 detail = f" ({', '.join(outcome.changes)})" if outcome.changes else ""
                 if outcome.same_as:
                     detail += f", same study as record {outcome.same_as}"
-                self.stdout.write(f"Record {outcome.number}: {outcome.action}{detail} — {outcome.study}")
-        for outcome in result.outcomes:
-            for note in outcome.notes:
-                self.stdout.write(self.style.WARNING(f"Record {outcome.number}: {note}"))
-        self.stdout.write(self.style.SUCCESS(result.summary))
+                self.stdout.write(f"Record {outcome.number}: {outcome.action}{detail} — {outcome.object}")
+        for note in report.notes:
+            self.stdout.write(self.style.WARNING(note))
+        self.stdout.write(self.style.SUCCESS(report.summary))

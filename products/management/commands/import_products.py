@@ -3,8 +3,9 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from products.importing import ImportFileError, check_file_size, format_for_filename, import_offers, read_dataset
+from products.importing import import_offers
 from products.permissions import IMPORT_PERMISSIONS, may_import
+from products.spreadsheets import ImportFileError, check_file_size, format_for_filename, read_dataset
 
 # Files shorter than this finish before a progress bar would tell anyone anything.
 PROGRESS_FROM_ROWS = 1000
