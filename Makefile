@@ -34,7 +34,7 @@ run: $(STAMP)
 
 # Production-style server; set DJANGO_DEBUG=0, DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS first.
 serve: $(STAMP)
-	$(BIN)/python manage.py migrate --noinput
+	DJANGO_DB_STATEMENT_TIMEOUT=0 $(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput
 	$(BIN)/gunicorn glutasite.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-2} --access-logfile -
 

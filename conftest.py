@@ -1,3 +1,5 @@
+import shutil
+import tempfile
 from datetime import timedelta
 
 import pytest
@@ -95,3 +97,14 @@ def migrate_to():
     yield migrate
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def pytest_configure(config):
+    """Each test run gets its own file-cache folder, so two runs at once (SQLite and PostgreSQL) never
+    empty each other's cache."""
+    from django.conf import settings
+
+    if settings.CACHES["default"]["BACKEND"] == "glutasite.filecache.FileCache":
+        folder = tempfile.mkdtemp(prefix="glutasite-test-cache-")
+        settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": folder}}
+        config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))

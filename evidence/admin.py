@@ -9,6 +9,8 @@ from django.urls import path
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
+from concurrent_edits.admin import ConcurrentEditAdminMixin, ConcurrentEditInlineMixin
+
 from . import admin_adding
 from .importing import import_references
 from .models import GRADE_RULE, Claim, ClaimStudy, Study, Topic
@@ -35,7 +37,7 @@ class ReferenceUploadForm(forms.Form):
         return upload
 
 
-class ClaimLinkInline(admin.TabularInline):
+class ClaimLinkInline(ConcurrentEditInlineMixin, admin.TabularInline):
     model = ClaimStudy
     extra = 0
     autocomplete_fields = ["claim"]
@@ -45,14 +47,14 @@ class ClaimLinkInline(admin.TabularInline):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(ConcurrentEditAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Study)
-class StudyAdmin(SimpleHistoryAdmin):
+class StudyAdmin(ConcurrentEditAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "first_author", "journal", "year", "design", "result", "retracted", "pmid", "doi"]
     list_filter = ["retracted", "design", "result", "topics", "year"]
     search_fields = ["title", "authors", "journal", "pmid", "pmcid", "doi", "slug"]
@@ -156,7 +158,7 @@ class StudyAdmin(SimpleHistoryAdmin):
         return TemplateResponse(request, "evidence/admin/study_import.html", context)
 
 
-class ClaimStudyInline(admin.TabularInline):
+class ClaimStudyInline(ConcurrentEditInlineMixin, admin.TabularInline):
     model = ClaimStudy
     extra = 0
     autocomplete_fields = ["study"]
@@ -164,7 +166,7 @@ class ClaimStudyInline(admin.TabularInline):
 
 
 @admin.register(Claim)
-class ClaimAdmin(SimpleHistoryAdmin):
+class ClaimAdmin(ConcurrentEditAdminMixin, SimpleHistoryAdmin):
     list_display = ["statement", "grade_shown", "proposed_grade_shown", "study_count"]
     search_fields = ["statement", "slug"]
     prepopulated_fields = {"slug": ["statement"]}

@@ -62,8 +62,11 @@ def study_list(request):
     form = StudyFilterForm(request.GET)
     studies = form.filter(Study.objects.prefetch_related("topics"))
     page = Paginator(studies, STUDIES_PER_PAGE).get_page(request.GET.get("page"))
+    # Page links carry the filters and nothing else the address had (a cached page is shared).
     query = request.GET.copy()
-    query.pop("page", None)
+    for name in list(query):
+        if name not in StudyFilterForm.base_fields:
+            del query[name]
     return render(
         request,
         "evidence/study_list.html",

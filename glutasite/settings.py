@@ -6,6 +6,8 @@ DJANGO_ALLOWED_HOSTS; see the README for the full list.
 """
 
 import os
+from datetime import timedelta
+from email.utils import getaddresses
 from pathlib import Path
 
 import dj_database_url
@@ -56,17 +58,24 @@ INSTALLED_APPS = [
     "simple_history",
     "huey.contrib.djhuey",
     "jobs",
+    "axes",
     "richtext",
+    "concurrent_edits",
     "evidence",
     "products",
     "guides",
     "readers",
     "notifications",
     "demo",
+    "glutasite",
 ]
 
 MIDDLEWARE = [
+    # /healthz answers before anything else (glutasite/health.py).
+    "glutasite.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "glutasite.headers.PermissionsPolicyMiddleware",
+    "glutasite.outage.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -77,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "glutasite.urls"
@@ -105,6 +115,21 @@ DATABASES = {
         conn_health_checks=True,
     ),
 }
+# A database that is down or hangs fails a request within seconds (a 503 page, glutasite/outage.py)
+# instead of holding a worker until gunicorn kills it. 0 turns the statement timeout off, e.g. for a
+# long migration (`make serve` migrates with it off).
+DATABASE_CONNECT_TIMEOUT = int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "5"))
+DATABASE_STATEMENT_TIMEOUT = int(os.environ.get("DJANGO_DB_STATEMENT_TIMEOUT", "15"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend, with a deadline on waits the server never answers (glutasite/postgres/base.py).
+    DATABASES["default"]["ENGINE"] = "glutasite.postgres"
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        connect_timeout=DATABASE_CONNECT_TIMEOUT,
+        options=f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT * 1000}",
+    )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # How long a write waits for another process's write to finish.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("timeout", DATABASE_STATEMENT_TIMEOUT or 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -116,9 +141,31 @@ if REDIS_URL:
         },
     }
 else:
+    # A folder all workers on this machine share (glutasite/filecache.py): page cache, rate limits.
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "default": {
+            "BACKEND": "glutasite.filecache.FileCache",
+            "LOCATION": Path(os.environ.get("DJANGO_CACHE_DIR", BASE_DIR / "cache")),
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        },
     }
+
+# Admin sign-in throttling (django-axes): after LOGIN_FAILURE_LIMIT failed sign-ins from one client, or
+# for one account from anywhere, sign-in is refused for LOGIN_LOCKOUT_MINUTES before any password is
+# hashed. Failed attempts (user name, client address) are kept only that long: axes deletes older ones
+# on each sign-in, and `forget_login_attempts` deletes them when nobody signs in.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DJANGO_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "readers.ratelimit.client_address"  # the same rule behind the proxy as the form limits
+AXES_DISABLE_ACCESS_LOG = True  # no record of successful sign-ins and their addresses
+AXES_VERBOSE = False
+# A refused or missing ?next= lands on the admin, not on Django's /accounts/profile/ (a 404 here).
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -238,8 +285,16 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+    # Off unless the operator turns them on: once browsers have seen includeSubDomains, or the domain is
+    # in their preload lists, every subdomain must serve https for the whole max-age (preload removal takes
+    # months), so these are a decision for whoever runs the domain, not a default.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", False)
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
+    # check --deploy warns while they are off; that is the choice above, so only those two warnings go.
+    SILENCED_SYSTEM_CHECKS = [
+        *([] if SECURE_HSTS_INCLUDE_SUBDOMAINS else ["security.W005"]),
+        *([] if SECURE_HSTS_PRELOAD else ["security.W021"]),
+    ]
 
 # Every script the site runs is a file of ours (the admin's included), so no
 # inline script is ever allowed: injected markup cannot run.
@@ -259,12 +314,64 @@ CONTENT_SECURITY_POLICY = {
 }
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Browser features no page of ours uses, denied to every page and every frame (glutasite/headers.py).
+PERMISSIONS_POLICY_DENIED = [
+    "accelerometer",
+    "autoplay",
+    "browsing-topics",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "interest-cohort",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "publickey-credentials-get",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+]
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# Server errors reach people: mail to ADMINS ("Name <address>, other@example.com") and, when
+# SENTRY_DSN is set, Sentry. The log gets one line per failure (glutasite/log.py), and the admins one
+# mail per kind of failure every 10 minutes, so an outage is not a mail per request.
+LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "WARNING")
+ADMINS = getaddresses([os.environ.get("DJANGO_ADMINS", "")]) if os.environ.get("DJANGO_ADMINS") else []
+SERVER_EMAIL = os.environ.get("DJANGO_SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    "filters": {
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "once_per_ten_minutes": {"()": "glutasite.log.OncePerWindow", "seconds": 600},
+    },
+    "formatters": {
+        "one_line": {
+            "()": "glutasite.log.OneLineFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "one_line"},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false", "once_per_ten_minutes"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {"django": {"handlers": ["mail_admins"], "level": LOG_LEVEL, "propagate": True}},
 }
+
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    # No request bodies, cookies, addresses or user names leave for Sentry.
+    sentry_sdk.init(
+        dsn=SENTRY_DSN, send_default_pii=False, environment=os.environ.get("SENTRY_ENVIRONMENT", "production")
+    )

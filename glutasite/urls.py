@@ -8,6 +8,8 @@ from django.views.generic import TemplateView
 from products.views import affiliate_redirect
 from readers.sitemaps import SITEMAPS
 
+handler500 = "glutasite.outage.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

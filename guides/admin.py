@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.urls import path, reverse
 from django.utils import timezone
 
+from concurrent_edits.admin import ConcurrentEditAdminMixin
+
 from . import admin_workflow, revisions
 from .actions import editor_time, guide_actions, status_sentence
 from .changes import suggested_change_note
@@ -26,7 +28,7 @@ class MarkdownPreviewMixin:
 
 
 @admin.register(SiteSettings)
-class SiteSettingsAdmin(admin.ModelAdmin):
+class SiteSettingsAdmin(ConcurrentEditAdminMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return not SiteSettings.objects.exists()
 
@@ -35,7 +37,7 @@ class SiteSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ConcurrentEditAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "slug"]
     list_select_related = ["parent__parent"]
     search_fields = ["name"]
@@ -44,7 +46,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Reviewer)
-class ReviewerAdmin(admin.ModelAdmin):
+class ReviewerAdmin(ConcurrentEditAdminMixin, admin.ModelAdmin):
     list_display = ["name", "credentials", "title", "licensing_body", "licence_number"]
     search_fields = ["name", "credentials", "licence_number"]
     prepopulated_fields = {"slug": ["name"]}

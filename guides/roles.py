@@ -31,6 +31,7 @@ ROLES = {
             "topic": ["view"],
         },
         "products": {"product": ["view"], "brand": ["view"], "offer": ["view"], "merchant": ["view"]},
+        # A reader's report of a wrong number is evidence work too: reviewers read them, editors resolve them.
         "readers": {"correctionrequest": ["view"]},
     },
     "Editors": {
@@ -47,17 +48,18 @@ ROLES = {
             "claimstudy": VIEW_ADD_CHANGE + ["delete"],
             "topic": VIEW_ADD_CHANGE,
         },
+        # A product they want to rank may be new (and so may its brand); offers and prices stay with importers.
         "products": {
-            "product": ["view", "change"],
-            "brand": ["view", "change"],
+            "product": VIEW_ADD_CHANGE,
+            "brand": VIEW_ADD_CHANGE,
             "offer": ["view", "change"],
             "merchant": ["view"],
             "merchantfeed": ["view"],
             "linkcheck": ["view"],
         },
         "jobs": {"jobrun": ["view", "run"]},
-        # Readers' error reports: editors check and resolve them (the app sits above guides; named, not imported).
-        "readers": {"correctionrequest": ["view", "change"]},
+        # The site's own pages, and the readers' error reports that the review queue lists.
+        "readers": {"page": [*VIEW_ADD_CHANGE, "delete"], "correctionrequest": ["view", "change"]},
     },
     "Product importers": {
         "products": {

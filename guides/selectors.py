@@ -142,8 +142,13 @@ def assigned_to(user):
 
 
 def people_who_may(perm):
-    """Active staff holding `perm` through their groups or their own permissions."""
-    return get_user_model().objects.with_perm(perm).filter(is_staff=True, is_active=True)
+    """Active staff holding `perm` through their groups or their own permissions (the model backend holds
+    permissions; the login-throttling backend beside it holds none)."""
+    return (
+        get_user_model()
+        .objects.with_perm(perm, backend="django.contrib.auth.backends.ModelBackend")
+        .filter(is_staff=True, is_active=True)
+    )
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,8 @@ from django.utils.timesince import timesince
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from concurrent_edits.admin import ConcurrentEditAdminMixin, ConcurrentEditInlineMixin
+
 from . import admin_import
 from .admin_link_health import LinkHealthAdmin  # noqa: F401  registers Link health
 from .exports import EXPORT_FORMATS, OfferResource, ProductResource
@@ -22,13 +24,13 @@ CLICK_WINDOW = timedelta(days=30)
 
 
 @admin.register(Brand)
-class BrandAdmin(admin.ModelAdmin):
+class BrandAdmin(ConcurrentEditAdminMixin, admin.ModelAdmin):
     list_display = ["name", "website"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
-class MerchantFeedInline(admin.StackedInline):
+class MerchantFeedInline(ConcurrentEditInlineMixin, admin.StackedInline):
     model = MerchantFeed
     extra = 0
     fields = ["url", "format", "every_hours", "header_variables", "column_mapping", "is_active", "feed_state"]
@@ -45,7 +47,7 @@ class MerchantFeedInline(admin.StackedInline):
 
 
 @admin.register(Merchant)
-class MerchantAdmin(admin.ModelAdmin):
+class MerchantAdmin(ConcurrentEditAdminMixin, admin.ModelAdmin):
     inlines = [MerchantFeedInline]
     list_display = ["name", "price_max_age"]
     search_fields = ["name"]
@@ -69,7 +71,7 @@ def record_price_history(request, offer_forms):
     PriceHistory.objects.record(offers, source=PriceHistory.Source.ADMIN, user=request.user)
 
 
-class OfferInline(admin.TabularInline):
+class OfferInline(ConcurrentEditInlineMixin, admin.TabularInline):
     model = Offer
     extra = 0
     autocomplete_fields = ["merchant"]
@@ -101,7 +103,7 @@ class ProductForm(forms.ModelForm):
 
 
 @admin.register(Product)
-class ProductAdmin(ExportMixin, SimpleHistoryAdmin):
+class ProductAdmin(ConcurrentEditAdminMixin, ExportMixin, SimpleHistoryAdmin):
     form = ProductForm
     list_display = ["__str__", "sku", "form", "dose_per_serving", "servings_per_container"]
     list_filter = ["form", "brand"]
@@ -205,7 +207,7 @@ class PriceFreshnessFilter(admin.SimpleListFilter):
 
 
 @admin.register(Offer)
-class OfferAdmin(ExportMixin, SimpleHistoryAdmin):
+class OfferAdmin(ConcurrentEditAdminMixin, ExportMixin, SimpleHistoryAdmin):
     list_display = [
         "product",
         "merchant",
@@ -292,7 +294,7 @@ class OfferAdmin(ExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(PriceHistory)
-class PriceHistoryAdmin(admin.ModelAdmin):
+class PriceHistoryAdmin(ConcurrentEditAdminMixin, admin.ModelAdmin):
     list_display = ["offer", "price", "currency", "checked_at", "source", "changed_by"]
     list_filter = ["source", "currency", "offer__merchant"]
     list_select_related = ["offer__product__brand", "offer__merchant", "changed_by"]

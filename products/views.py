@@ -1,6 +1,10 @@
+import logging
 import re
 from urllib.parse import urlsplit
 
+from django.apps import apps
+from django.core.cache import cache
+from django.db import InterfaceError, OperationalError
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -17,9 +21,16 @@ BOT_USER_AGENT = re.compile(
     r"curl|wget|python-requests|httpclient|http-client|java/|go-http|monitor",
     re.IGNORECASE,
 )
+# Products import nothing from guides: the guide page is known by its URL name and its model by label.
 GUIDE_VIEW_NAME = "guides:guide_detail"
+GUIDE_MODEL = "guides.Guide"
 REFERRER_PATH_LENGTH = AffiliateClick._meta.get_field("referrer_path").max_length
 GUIDE_SLUG_LENGTH = AffiliateClick._meta.get_field("guide_slug").max_length
+# Where /go/ keeps an offer's link to follow while the database is unavailable, and for how long.
+REMEMBERED_LINK = "go:link:{token}"
+REMEMBER_LINK_SECONDS = 24 * 60 * 60
+
+logger = logging.getLogger(__name__)
 
 
 def product_detail(request, slug):
@@ -67,8 +78,16 @@ def referring_page(request):
         if match.namespace == "admin" or match.url_name == "affiliate_redirect":
             continue
         guide_slug = match.kwargs.get("slug", "") if match.view_name == GUIDE_VIEW_NAME else ""
-        return parts.path, guide_slug if len(guide_slug) <= GUIDE_SLUG_LENGTH else ""
+        if guide_slug and not guide_exists(guide_slug):
+            continue  # any slug fits the guide's URL pattern: not one of our pages
+        return parts.path, guide_slug
     return "", ""
+
+
+def guide_exists(slug):
+    if len(slug) > GUIDE_SLUG_LENGTH:
+        return False
+    return apps.get_model(GUIDE_MODEL)._default_manager.filter(slug=slug).exists()
 
 
 @never_cache
@@ -76,15 +95,28 @@ def referring_page(request):
 def affiliate_redirect(request, token):
     """Send the reader on to the offer's stored affiliate link, counting the click.
 
-    The target is only ever the stored URL, never anything from the request.
+    The target is only ever the stored URL, never anything from the request. While the database
+    is unavailable, a link looked up in the last day is still followed (the click is logged, not
+    counted), so a reader on a cached guide page still reaches the shop.
     """
-    offer = Offer.objects.active().filter(token=token).only("pk", "affiliate_url").first()
+    try:
+        offer = Offer.objects.active().filter(token=token).only("pk", "affiliate_url").first()
+    except (OperationalError, InterfaceError):
+        remembered = cache.get(REMEMBERED_LINK.format(token=token))
+        if remembered is None:
+            raise
+        logger.warning("Click on /go/%s/ not counted: the database is unavailable.", token)
+        return followed(HttpResponseRedirect(remembered))
     if offer is None:
-        response = page_not_found(request, Http404("No such offer"))
-    else:
-        if request.method == "GET" and not is_bot(request):
-            path, guide_slug = referring_page(request)
-            AffiliateClick.objects.create(offer=offer, referrer_path=path, guide_slug=guide_slug)
-        response = HttpResponseRedirect(offer.affiliate_url)
+        return followed(page_not_found(request, Http404("No such offer")))
+    if cache.get(REMEMBERED_LINK.format(token=token)) != offer.affiliate_url:
+        cache.set(REMEMBERED_LINK.format(token=token), offer.affiliate_url, timeout=REMEMBER_LINK_SECONDS)
+    if request.method == "GET" and not is_bot(request):
+        path, guide_slug = referring_page(request)
+        AffiliateClick.objects.create(offer=offer, referrer_path=path, guide_slug=guide_slug)
+    return followed(HttpResponseRedirect(offer.affiliate_url))
+
+
+def followed(response):
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

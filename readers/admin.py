@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from concurrent_edits.admin import ConcurrentEditAdminMixin
+
 from .models import CorrectionRequest, NewsletterSubscriber, Page
 
 
 @admin.register(Page)
-class PageAdmin(admin.ModelAdmin):
+class PageAdmin(ConcurrentEditAdminMixin, admin.ModelAdmin):
     list_display = ["title", "slug", "for_subscribers", "updated_at"]
     list_filter = ["for_subscribers"]
     search_fields = ["title", "body"]
@@ -13,7 +15,7 @@ class PageAdmin(admin.ModelAdmin):
 
 
 @admin.register(NewsletterSubscriber)
-class NewsletterSubscriberAdmin(admin.ModelAdmin):
+class NewsletterSubscriberAdmin(ConcurrentEditAdminMixin, admin.ModelAdmin):
     """Addresses reach the list only through the reader's own confirmation link, never typed in here."""
 
     list_display = ["email", "status", "signed_up_at", "confirmed_at", "unsubscribed_at"]
@@ -36,7 +38,7 @@ def mark_resolved(modeladmin, request, queryset):
 
 
 @admin.register(CorrectionRequest)
-class CorrectionRequestAdmin(admin.ModelAdmin):
+class CorrectionRequestAdmin(ConcurrentEditAdminMixin, admin.ModelAdmin):
     list_display = ["guide", "location", "reported_at", "status", "resolved_at"]
     list_filter = ["status", "guide"]
     list_select_related = ["guide"]

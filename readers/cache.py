@@ -1,17 +1,15 @@
 """Whole-page cache for anonymous readers.
 
 Anonymous GET and HEAD responses are kept for READER_PAGE_CACHE_SECONDS
-(5 minutes by default) in the default cache: Redis when REDIS_URL is set, so
-every app server shares it. Saving anything readers see (readers.signals),
-or a job that changes it (a price feed, a retraction, a scheduled guide),
-changes the content version that is part of every key, so the next request
-renders afresh. The version is one database row, read on every cached
-request (one primary-key query), so a worker or a command in another
-process empties the web server's cache even when that cache is its own
-memory; during a database outage the last version read keeps the cached
-pages served. The short lifetime bounds the rest: a price hidden when it
-goes stale, an import that writes in bulk without model signals, all show
-within 5 minutes.
+(5 minutes by default) in the default cache, which every process shares: a
+folder on the machine by default, Redis when REDIS_URL is set, so every app
+server shares it. Saving anything readers see (readers.signals), or a job
+that changes it (a price feed, a retraction, a scheduled guide), changes the
+content version that is part of every key, kept in that same cache, so the
+next request renders afresh whichever process made the change; a cached page
+is answered without touching the database, even during an outage. The short
+lifetime bounds the rest: a price hidden when it goes stale, an import that
+writes in bulk without model signals, all show within 5 minutes.
 
 Never cached: signed-in users (who may see unpublished guides and pending changes), anything other than a
 200, responses that set a cookie, views marked never_cache, and any page
@@ -21,15 +19,26 @@ that used a CSRF token, so one reader's token never reaches another.
 import hashlib
 import time
 import uuid
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError, connection
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
-from .models import PageCacheVersion
+from evidence.views import StudyFilterForm
 
+# The query parameters each cached page reads, by URL name; a page not listed reads none. Any other
+# parameter (`?utm_source=…`, `?x=<random>`) is left out of the cache key, so it neither makes a new
+# entry nor misses the cached page. A view that starts reading a parameter is listed here.
+QUERY_PARAMETERS = {
+    "guides:guide_list": {"page"},
+    "evidence:study_list": {"page", *StudyFilterForm.base_fields},
+    "readers:search": {"q"},
+    "sitemap": {"p"},
+}
+VERSION_KEY = "reader-pages:version"
 HEADERS_NOT_KEPT = {"set-cookie", "cache-control", "age"}
 
 
@@ -37,35 +46,33 @@ def cache_seconds():
     return settings.READER_PAGE_CACHE_SECONDS
 
 
-_last_version_read = uuid.uuid4().hex
-
-
 def content_version():
-    global _last_version_read
-    try:
-        # Plain SQL: this runs on every cached request, and the ORM would take ten times as long.
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT version FROM {PageCacheVersion._meta.db_table} WHERE id = 1")
-            row = cursor.fetchone()
-        version = row[0] if row else None
-        if version is None:
-            # A fresh random version, never an old one: pages cached under an
-            # earlier version can never be served again.
-            version = PageCacheVersion.objects.get_or_create(pk=1, defaults={"version": uuid.uuid4().hex})[0].version
-    except DatabaseError:
-        return _last_version_read
-    _last_version_read = version
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # A fresh random version, never an old one: pages cached under an
+        # evicted version can never be served again.
+        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(VERSION_KEY)
     return version
 
 
 def bump_content_version():
-    version = uuid.uuid4().hex
-    if not PageCacheVersion.objects.filter(pk=1).update(version=version):
-        PageCacheVersion.objects.get_or_create(pk=1, defaults={"version": version})
+    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def query_parameters_read(request):
+    try:
+        view_name = resolve(request.path_info).view_name
+    except Resolver404:
+        return set()
+    return QUERY_PARAMETERS.get(view_name, set())
 
 
 def page_key(request, version):
-    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    """One entry per page: the query string keeps only the parameters that page reads, in one order."""
+    read = query_parameters_read(request)
+    query = urlencode(sorted((name, value) for name in read for value in request.GET.getlist(name)))
+    address = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
     return f"reader-pages:{version}:{hashlib.sha256(address.encode()).hexdigest()}"
 
 

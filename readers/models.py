@@ -145,17 +145,3 @@ class CorrectionRequest(models.Model):
         elif self.status == self.Status.OPEN:
             self.resolved_at = None
         super().save(*args, **kwargs)
-
-
-class PageCacheVersion(models.Model):
-    """One row: the version in every cached reader page's key (readers/cache.py). In the database, so the
-    web server, the job worker and every command see one version and empty one cache."""
-
-    version = models.CharField(max_length=32)
-    changed_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ["pk"]
-
-    def __str__(self):
-        return self.version

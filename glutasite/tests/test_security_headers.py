@@ -26,3 +26,10 @@ def test_pages_refuse_framing_and_sniffing(client):
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+@pytest.mark.parametrize("path", ["/", "/admin/login/", "/robots.txt"])
+def test_pages_deny_browser_features_the_site_never_uses(client, path):
+    policy = dict(part.strip().split("=", 1) for part in client.get(path)["Permissions-Policy"].split(","))
+    for feature in ["camera", "microphone", "geolocation", "payment", "usb", "interest-cohort"]:
+        assert policy[feature] == "()"

@@ -51,3 +51,21 @@ def test_markdown_keeps_formatting_and_drops_script():
 
 def test_markdown_headings_start_below_the_page_headings():
     assert render_markdown("# Top\n\n## Next") == "<h3>Top</h3>\n<h4>Next</h4>\n"
+
+
+PRODUCTION = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "x9!kq-" + "a7Lm2Pz4Rt8Vw1Yb3Nc5Qe6Hj0Ug" * 2,
+    "DJANGO_ALLOWED_HOSTS": "guides.example.com",
+}
+SHOW_HSTS = (
+    "from django.conf import settings; print(settings.SECURE_HSTS_INCLUDE_SUBDOMAINS, settings.SECURE_HSTS_PRELOAD)"
+)
+
+
+def test_hsts_preload_and_subdomains_stay_off_until_the_operator_turns_them_on():
+    assert manage("shell", "-v", "0", "-c", SHOW_HSTS, **PRODUCTION).stdout.split() == ["False", "False"]
+    turned_on = {**PRODUCTION, "DJANGO_HSTS_PRELOAD": "1", "DJANGO_HSTS_INCLUDE_SUBDOMAINS": "1"}
+    assert manage("shell", "-v", "0", "-c", SHOW_HSTS, **turned_on).stdout.split() == ["True", "True"]
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **turned_on)
+    assert result.returncode == 0, result.stdout + result.stderr

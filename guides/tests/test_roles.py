@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from evidence.tests.factories import StudyFactory
@@ -10,6 +11,8 @@ from guides.models import Guide
 from guides.tests.factories import GuideFactory, ReviewerFactory
 from guides.tests.test_workflow import ready_guide
 from products.tests.factories import OfferFactory
+from readers.models import CorrectionRequest
+from readers.tests.factories import CorrectionRequestFactory, NewsletterSubscriberFactory, PageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -113,6 +116,50 @@ def manage_users(client):
     return client.get(reverse("admin:auth_user_changelist")).status_code == 200
 
 
+def edit_site_page(client):
+    page = PageFactory()
+    response = client.get(reverse("admin:readers_page_change", args=[page.pk]))
+    return response.status_code == 200 and 'name="body"' in response.content.decode()
+
+
+def add_site_page(client):
+    return client.get(reverse("admin:readers_page_add")).status_code == 200
+
+
+def read_error_report(client):
+    report = CorrectionRequestFactory()
+    return client.get(reverse("admin:readers_correctionrequest_change", args=[report.pk])).status_code == 200
+
+
+def resolve_error_report(client):
+    report = CorrectionRequestFactory()
+    client.post(
+        reverse("admin:readers_correctionrequest_changelist"),
+        {"action": "mark_resolved", "_selected_action": [report.pk]},
+    )
+    return CorrectionRequest.objects.get(pk=report.pk).status == CorrectionRequest.Status.RESOLVED
+
+
+def read_newsletter_subscribers(client):
+    NewsletterSubscriberFactory()
+    return client.get(reverse("admin:readers_newslettersubscriber_changelist")).status_code == 200
+
+
+def add_product(client):
+    return client.get(reverse("admin:products_product_add")).status_code == 200
+
+
+def import_products_as_user(client, tmp_path):
+    """`import_products --user`: refused for anyone without the import permissions, before reading a row."""
+    path = tmp_path / "offers.csv"
+    path.write_text("not,a,real,file\n")
+    try:
+        call_command("import_products", str(path), "--dry-run", "--user", client.user.username)
+    except CommandError as error:
+        return "may not import" not in str(error)
+    return True
+
+
 MATRIX = {
     # action: (Reviewers, Editors, Product importers)
     open_guide: (True, True, False),
@@ -127,14 +174,22 @@ MATRIX = {
     read_reports: (True, True, False),
     resolve_report: (False, True, False),
     manage_users: (False, False, False),
+    edit_site_page: (False, True, False),
+    add_site_page: (False, True, False),
+    read_error_report: (True, True, False),
+    resolve_error_report: (False, True, False),
+    read_newsletter_subscribers: (False, False, False),
+    add_product: (False, True, True),
+    import_products_as_user: (False, False, True),
 }
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("action", MATRIX, ids=lambda action: action.__name__)
-def test_role_matrix(client, login, role, action):
-    login(role)
-    assert action(client) is MATRIX[action][ROLES.index(role)]
+def test_role_matrix(client, login, role, action, tmp_path):
+    client.user = login(role)
+    done = action(client, tmp_path) if action is import_products_as_user else action(client)
+    assert done is MATRIX[action][ROLES.index(role)]
 
 
 def test_an_editor_who_is_also_a_reviewer_may_sign_off(client, login):

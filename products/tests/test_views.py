@@ -19,6 +19,13 @@ def go(client, offer, query="", **headers):
     return client.get(f"/go/{offer.token}/{query}", headers={"User-Agent": BROWSER} | headers)
 
 
+def guide(slug):
+    # A click names a guide only when it exists; these tests need guides' factory for that.
+    from guides.tests.factories import GuideFactory
+
+    return GuideFactory(slug=slug)
+
+
 # Price freshness on the product page
 
 
@@ -113,6 +120,7 @@ def test_product_page_query_count_does_not_grow_with_offers_and_history(client):
 
 
 def test_go_redirects_to_the_stored_link_and_counts_the_click(client):
+    guide("l-glutamine-for-gut-health")
     offer = OfferFactory(affiliate_url="https://www.amazon.com/dp/B0013OXKHC?tag=glutasite-20")
     response = go(client, offer, "?from=/guides/l-glutamine-for-gut-health/")
     assert response.status_code == 302
@@ -124,6 +132,7 @@ def test_go_redirects_to_the_stored_link_and_counts_the_click(client):
 
 
 def test_go_takes_the_guide_from_our_own_referer(client):
+    guide("creatine")
     offer = OfferFactory()
     go(client, offer, Referer="http://testserver/guides/creatine/")
     go(client, offer, Referer="https://elsewhere.example/guides/creatine/")
@@ -152,6 +161,14 @@ def test_go_keeps_only_paths_of_our_own_pages(client):
     assert set(AffiliateClick.objects.values_list("referrer_path", flat=True)) == {""}
     go(client, offer, "?from=/guides/" + "y" * 250 + "/")  # longer than any guide's slug may be
     assert AffiliateClick.objects.latest("pk").guide_slug == ""
+
+
+def test_go_counts_a_click_from_a_guide_that_does_not_exist_without_a_guide(client):
+    offer = OfferFactory()
+    response = go(client, offer, "?from=/guides/no-such-guide/")
+    assert response.status_code == 302
+    click = AffiliateClick.objects.get()
+    assert (click.referrer_path, click.guide_slug) == ("", "")
 
 
 def test_go_answers_404_for_unknown_and_disabled_offers(client):

@@ -167,3 +167,38 @@ def test_a_cached_price_is_never_shown_past_the_cache_lifetime(client, monkeypat
     refreshed = text(client.get(path))
     assert "Price checked" not in refreshed
     assert "Check current price" in refreshed
+
+
+def cache_entries(settings):
+    from pathlib import Path
+
+    return len(list(Path(settings.CACHES["default"]["LOCATION"]).glob("*.djcache")))
+
+
+def test_query_strings_a_page_does_not_read_make_no_new_cache_entry(client, settings):
+    guide = GuideFactory()
+    first = client.get(guide.get_absolute_url())
+    entries = cache_entries(settings)
+    Guide.objects.filter(pk=guide.pk).update(title="Changed behind the cache's back")
+    for junk in ["?x=1", "?x=2&utm_source=mail", "?fbclid=abc"]:
+        response = client.get(guide.get_absolute_url() + junk)
+        assert text(response) == text(first)
+    assert cache_entries(settings) == entries
+
+
+def test_query_parameters_a_page_reads_are_cached_apart_in_any_order(client):
+    StudyFactory(title="A randomised trial", design="rct")
+    StudyFactory(title="A rat study", design="animal")
+    rct = text(client.get("/evidence/?design=rct&sort=title&x=1"))
+    assert "A randomised trial" in rct
+    assert "A rat study" not in rct
+    assert "A rat study" in text(client.get("/evidence/?design=animal"))
+    assert text(client.get("/evidence/?sort=title&utm_source=mail&design=rct")) == rct
+
+
+def test_page_links_of_a_shared_page_carry_no_stray_parameters(client):
+    for _ in range(30):
+        StudyFactory(design="rct")
+    html = text(client.get("/evidence/?design=rct&tracking=someone"))
+    assert "page=2" in html
+    assert "tracking" not in html

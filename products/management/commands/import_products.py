@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from products.importing import import_offers
+from products.permissions import IMPORT_PERMISSIONS, may_import
 from products.spreadsheets import ImportFileError, check_file_size, format_for_filename, read_dataset
 
 # Files shorter than this finish before a progress bar would tell anyone anything.
@@ -37,6 +38,11 @@ class Command(BaseCommand):
                 importer = get_user_model().objects.get_by_natural_key(user)
             except get_user_model().DoesNotExist:
                 raise CommandError(f"There is no user “{user}”.") from None
+            if not may_import(importer):
+                raise CommandError(
+                    f"“{user}” may not import products: the import needs an active user with "
+                    f"{', '.join(IMPORT_PERMISSIONS)} (the Product importers role). Nothing was imported.",
+                )
         try:
             dataset = read_dataset(data, format_for_filename(path.name))
         except ImportFileError as error:
