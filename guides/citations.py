@@ -16,7 +16,6 @@ stored HTML always comes from here.
 import re
 from dataclasses import dataclass, field
 from html import escape
-from html.parser import HTMLParser
 
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -24,6 +23,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from evidence.models import Study, normalise_doi
+from richtext.rewrite import rewrite_html
 
 MARKER = re.compile(r"\[@([^\[\]\s]+)\]")
 PLACEHOLDER = re.compile(r'<sup class="citation" data-study="([0-9]+)"></sup>')
@@ -39,35 +39,8 @@ def parse_marker(key):
     return "slug", key
 
 
-class _TextRewriter(HTMLParser):
-    """Copies sanitised HTML, passing text outside <code> and <pre> through `rewrite`."""
-
-    def __init__(self, rewrite):
-        super().__init__(convert_charrefs=True)
-        self.rewrite = rewrite
-        self.out = []
-        self.in_code = 0
-
-    def handle_starttag(self, tag, attrs):
-        self.in_code += tag in {"code", "pre"}
-        self.out.append(self.get_starttag_text())
-
-    def handle_startendtag(self, tag, attrs):
-        self.out.append(self.get_starttag_text())
-
-    def handle_endtag(self, tag):
-        self.in_code -= tag in {"code", "pre"} and self.in_code > 0
-        self.out.append(f"</{tag}>")
-
-    def handle_data(self, data):
-        self.out.append(escape(data, quote=False) if self.in_code else self.rewrite(data))
-
-
 def _rewrite_text(html, rewrite):
-    parser = _TextRewriter(rewrite)
-    parser.feed(html)
-    parser.close()
-    return "".join(parser.out)
+    return rewrite_html(html, text=rewrite)
 
 
 def markers_in(html):
