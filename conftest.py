@@ -31,3 +31,9 @@ def editor(django_user_model):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _media_in_a_folder_of_its_own(settings, tmp_path_factory):
+    """Photos saved by a test (seed_demo draws some) go to a throwaway folder, never the project's media/."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")

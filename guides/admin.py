@@ -136,8 +136,11 @@ class GuideAdmin(admin.ModelAdmin):
     view_on_site = True
     readonly_fields = ["status", "published_at", "updated_at", "last_reviewed_on"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "category", "evidence_grade", "grade_override_reason", "reviewer"]}),
-        ("Text", {"fields": ["intro", "expert_take"]}),
+        (
+            None,
+            {"fields": ["title", "slug", "kind", "category", "evidence_grade", "grade_override_reason", "reviewer"]},
+        ),
+        ("Text", {"fields": ["intro", "typical_dose", "expert_take"]}),
         (
             "Publishing",
             {"fields": ["featured", "status", "published_at", "updated_at", "last_reviewed_on", "opened_revision"]},
