@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.defaults import page_not_found
 
-from .models import AffiliateClick, Offer, PriceHistory, Product
+from .models import AffiliateClick, Offer, PriceHistory, Product, ShopLink
 
 # Crawlers, link unfurlers and scripts follow links without a reader behind them.
 BOT_USER_AGENT = re.compile(
@@ -74,17 +74,18 @@ def referring_page(request):
 @never_cache
 @require_safe
 def affiliate_redirect(request, token):
-    """Send the reader on to the offer's stored affiliate link, counting the click.
+    """Send the reader on to the stored address of an offer or of a shop link in text, counting the click.
 
     The target is only ever the stored URL, never anything from the request.
     """
     offer = Offer.objects.active().filter(token=token).only("pk", "affiliate_url").first()
-    if offer is None:
-        response = page_not_found(request, Http404("No such offer"))
+    shop_link = None if offer else ShopLink.objects.filter(token=token).only("pk", "url").first()
+    if offer is None and shop_link is None:
+        response = page_not_found(request, Http404("No such link"))
     else:
         if request.method == "GET" and not is_bot(request):
             path, guide_slug = referring_page(request)
-            AffiliateClick.objects.create(offer=offer, referrer_path=path, guide_slug=guide_slug)
-        response = HttpResponseRedirect(offer.affiliate_url)
+            AffiliateClick.objects.create(offer=offer, shop_link=shop_link, referrer_path=path, guide_slug=guide_slug)
+        response = HttpResponseRedirect(offer.affiliate_url if offer else shop_link.url)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
