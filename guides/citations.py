@@ -6,7 +6,9 @@ outside code becomes a placeholder holding the study's id, so a later change
 to the study's slug or identifiers cannot break the citation. Numbers are not
 stored: they depend on where a marker sits on the whole page, which changes
 whenever any part of the guide is edited. The guide page numbers the
-placeholders in the order a reader meets them (`ReferenceList`).
+placeholders in the order a reader meets them (`ReferenceList`); citations side
+by side are shown in ascending order with a comma between them, written here,
+so no comma ever lands before a citation that follows text.
 
 Placeholders are added after the Markdown is sanitised, and the sanitiser
 lets editors write no `class` or `data-` attributes, so a placeholder in
@@ -27,6 +29,10 @@ from richtext.rewrite import rewrite_html
 
 MARKER = re.compile(r"\[@([^\[\]\s]+)\]")
 PLACEHOLDER = re.compile(r'<sup class="citation" data-study="([0-9]+)"></sup>')
+# Placeholders with nothing but spaces between them are one run of citations, e.g. "[@a] [@b]".
+PLACEHOLDER_RUN = re.compile(rf"{PLACEHOLDER.pattern}(?:\s*{PLACEHOLDER.pattern})*")
+# Between two citations of a run, and only there: never before a citation that follows text.
+SEPARATOR = mark_safe('<sup class="citation-separator">,</sup>')
 
 
 def parse_marker(key):
@@ -150,14 +156,22 @@ class ReferenceList:
             " (retracted)" if study.retracted else "",
         )
 
+    def cite_run(self, studies):
+        """Citations side by side: numbered in the order they are met, shown ascending, commas between."""
+        unique = list(dict.fromkeys(studies))
+        for study in unique:
+            self.entry(study)
+        ordered = sorted(unique, key=lambda study: self.by_study[study.pk].number)
+        return mark_safe(SEPARATOR.join(self.cite(study) for study in ordered))  # each citation is format_html
+
     def number(self, html):
         """Stored HTML with its placeholders turned into numbered citations."""
 
         def replace(match):
-            study = self.studies.get(int(match.group(1)))
-            return self.cite(study) if study else ""
+            cited = (self.studies.get(int(pk)) for pk in PLACEHOLDER.findall(match.group(0)))
+            return self.cite_run([study for study in cited if study])
 
-        return mark_safe(PLACEHOLDER.sub(replace, html or ""))  # sanitised on save; placeholders are ours
+        return mark_safe(PLACEHOLDER_RUN.sub(replace, html or ""))  # sanitised on save; placeholders are ours
 
     def add_uncited(self, studies):
         """List studies no text cites after the cited ones, without a way back to the text."""
