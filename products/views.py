@@ -1,6 +1,8 @@
 import re
 from urllib.parse import urlsplit
 
+from django import forms
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -10,6 +12,7 @@ from django.views.decorators.http import require_safe
 from django.views.defaults import page_not_found
 
 from .models import AffiliateClick, Offer, PriceHistory, Product, ShopLink
+from .selectors import ANY_TEST, SORTS, certification_names, product_list
 
 # Crawlers, link unfurlers and scripts follow links without a reader behind them.
 BOT_USER_AGENT = re.compile(
@@ -20,6 +23,37 @@ BOT_USER_AGENT = re.compile(
 GUIDE_VIEW_NAME = "guides:guide_detail"
 REFERRER_PATH_LENGTH = AffiliateClick._meta.get_field("referrer_path").max_length
 GUIDE_SLUG_LENGTH = AffiliateClick._meta.get_field("guide_slug").max_length
+
+
+PRODUCTS_PER_PAGE = 24
+
+
+class ProductFilterForm(forms.Form):
+    form = forms.ChoiceField(label="Form", choices=[("", "Any form"), *Product.Form.choices], required=False)
+    certification = forms.ChoiceField(label="Third-party testing", required=False)
+    sort = forms.ChoiceField(
+        label="Sort by",
+        choices=[(key, label) for key, (label, _) in SORTS.items()],
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        seals = [(name, name) for name in certification_names()]
+        self.fields["certification"].choices = [("", "Any, or none"), (ANY_TEST, "Any third-party test"), *seals]
+
+    @property
+    def filters_applied(self):
+        return self.is_valid() and bool(self.cleaned_data["form"] or self.cleaned_data["certification"])
+
+
+def product_index(request):
+    form = ProductFilterForm(request.GET)
+    products = product_list(**form.cleaned_data) if form.is_valid() else Product.objects.none()
+    page = Paginator(products, PRODUCTS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "products/product_list.html", {"form": form, "page": page, "query": query.urlencode()})
 
 
 def product_detail(request, slug):
