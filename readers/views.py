@@ -22,12 +22,14 @@ TOO_MANY = "You have sent this form too many times in the last hour. Please wait
 
 def home(request):
     guides = guide_cards(Guide.objects.published())
+    featured = list(guides.filter(featured=True)[:FEATURED_ON_HOME])
     return render(
         request,
         "readers/home.html",
         {
-            "featured": guides.filter(featured=True)[:FEATURED_ON_HOME],
-            "recent": guides[:RECENT_ON_HOME],
+            "featured": featured,
+            # A featured guide is shown once, at the top, not again among the recent ones.
+            "recent": guides.exclude(pk__in=[guide.pk for guide in featured])[:RECENT_ON_HOME],
             "categories": category_tree(),
             "structured_data": structured_data.website_structured_data(
                 structured_data.site_url(request),
