@@ -78,7 +78,7 @@ def make_renditions(field_file):
     for width in rendition_widths(image.width):
         copy = image.resize((width, round(image.height * width / image.width)), Image.Resampling.LANCZOS)
         data = io.BytesIO()
-        copy.save(data, "WEBP", quality=WEBP_QUALITY, method=6)
+        copy.save(data, "WEBP", quality=WEBP_QUALITY, method=4)
         name = rendition_name(field_file.name, width)
         if storage.exists(name):
             storage.delete(name)  # a copy of an earlier photo under this name is stale
