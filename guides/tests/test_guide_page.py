@@ -104,7 +104,7 @@ def test_the_free_guide_box_stands_where_the_editor_put_it_and_links_to_the_sign
     response = client.get(guide.get_absolute_url())
     html = main_text(response)
     html = html[html.index('<div class="intro">') :]  # after the table of contents, which names the sections
-    box = html.index('<aside class="signup-box"')
+    box = html.index('<div class="signup-box"')
     assert html.index("What is leaky gut?") < box < html.index("What causes it?")
     assert "Get the free guide to 30 gut-friendly foods" in html
     assert '<a class="button" href="/newsletter/">Get the free guide</a>' in html

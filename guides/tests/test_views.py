@@ -223,8 +223,8 @@ def test_comparison_table_scrolls_inside_its_own_box_and_says_so(client):
     guide = build_guide()
     html = page_text(client.get(guide.get_absolute_url()))
     assert re.search(
-        r'<div class="table-scroll" role="region" aria-labelledby="comparison" aria-describedby="comparison-hint"'
-        r' tabindex="0">',
+        r'<div class="table-scroll" role="region" aria-label="Comparison table, scrolls sideways"'
+        r' aria-describedby="comparison-hint" tabindex="0">',
         html,
     )
     assert '<p class="scroll-hint" id="comparison-hint">' in html
