@@ -218,6 +218,17 @@ def new_offer_token():
     return secrets.token_urlsafe(16)
 
 
+def go_token_field():
+    """The token of an address readers reach through /go/: an offer's, or a shop link's in text."""
+    return models.CharField(
+        max_length=32,
+        unique=True,
+        default=new_offer_token,
+        editable=False,
+        help_text="Readers reach the shop through /go/<token>/, which counts the click.",
+    )
+
+
 class Offer(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="offers")
     merchant = models.ForeignKey(Merchant, on_delete=models.PROTECT, related_name="offers")
@@ -240,13 +251,7 @@ class Offer(models.Model):
         default=True,
         help_text="Untick to hide this offer and disable its link without deleting it.",
     )
-    token = models.CharField(
-        max_length=32,
-        unique=True,
-        default=new_offer_token,
-        editable=False,
-        help_text="Readers reach the shop through /go/<token>/, which counts the click.",
-    )
+    token = go_token_field()
 
     objects = OfferQuerySet.as_manager()
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from richtext.rewrite import rewrite_html, start_tag
 
-from .models import Merchant, new_offer_token
+from .models import Merchant, go_token_field
 
 SHOP_LINK_CLASS = "shop-link"
 MAX_URL_LENGTH = 1000
@@ -29,13 +29,7 @@ class ShopLink(models.Model):
 
     merchant = models.ForeignKey(Merchant, on_delete=models.PROTECT, related_name="shop_links")
     url = models.URLField("address", max_length=MAX_URL_LENGTH, unique=True)
-    token = models.CharField(
-        max_length=32,
-        unique=True,
-        default=new_offer_token,
-        editable=False,
-        help_text="Readers reach the shop through /go/<token>/, which counts the click.",
-    )
+    token = go_token_field()
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
