@@ -309,6 +309,8 @@ def test_sitemap_lists_listings_categories_and_pages_with_real_dates(client, sit
     entries = sitemap_entries(client)
     assert entries["http://testserver/"].startswith("2026-11-02")
     assert entries["http://testserver/guides/"].startswith("2026-11-02")
+    for listing in ["/categories/", "/reviewers/", "/what-changed/", "/products/"]:
+        assert entries[f"http://testserver{listing}"].startswith("2026-11-02")
     # The parent category has no guide of its own, but lists its child's.
     assert entries["http://testserver/categories/amino-acid/"].startswith("2026-11-02")
     assert entries["http://testserver/categories/gut-health/"].startswith("2026-11-02")
