@@ -108,3 +108,9 @@ def pytest_configure(config):
         folder = tempfile.mkdtemp(prefix="glutasite-test-cache-")
         settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": folder}}
         config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
+
+
+@pytest.fixture(autouse=True)
+def _media_in_a_folder_of_its_own(settings, tmp_path_factory):
+    """Photos saved by a test (seed_demo draws some) go to a throwaway folder, never the project's media/."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")

@@ -70,8 +70,12 @@ def study_list(request):
     return render(
         request,
         "evidence/study_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        # The filters fold away on a phone so studies come first, unless a reader is using them.
+        {"form": form, "page": page, "query": query.urlencode(), "filters_applied": bool(query)},
     )
+
+
+study_list.reads_query = {"page", *StudyFilterForm.base_fields}  # the page cache keys on these only
 
 
 def study_detail(request, slug):

@@ -9,6 +9,7 @@ import os
 from datetime import timedelta
 from email.utils import getaddresses
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "axes",
     "richtext",
     "concurrent_edits",
+    "images",
     "evidence",
     "products",
     "guides",
@@ -197,6 +199,45 @@ STORAGES = {
     },
 }
 
+
+# Uploaded photos. With several app servers, keep them in an S3-compatible
+# bucket (AWS, Cloudflare R2, MinIO, …) so every server sees every photo;
+# otherwise they are files under MEDIA_ROOT, served by glutasite.media.
+MEDIA_S3_BUCKET = os.environ.get("MEDIA_S3_BUCKET", "")
+MEDIA_SERVED_BY_DJANGO = not MEDIA_S3_BUCKET
+MEDIA_ORIGINS = []  # where readers' browsers fetch photos from, for the Content-Security-Policy
+if MEDIA_S3_BUCKET:
+    _media_url = urlsplit(os.environ.get("MEDIA_URL", ""))  # e.g. https://media.example.com/ in front of the bucket
+    _endpoint = urlsplit(os.environ.get("MEDIA_S3_ENDPOINT_URL", ""))
+    _region = os.environ.get("MEDIA_S3_REGION", "")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": _endpoint.geturl() or None,
+            "access_key": os.environ.get("MEDIA_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("MEDIA_S3_SECRET_ACCESS_KEY") or None,
+            "region_name": _region or None,
+            "custom_domain": (_media_url.netloc + _media_url.path.rstrip("/")) or None,
+            # Photos are public: plain, stable addresses that pages and CDNs can cache, never signed ones.
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=2592000"},
+        },
+    }
+    if _media_url.netloc:
+        MEDIA_URL = f"https://{_media_url.netloc}{_media_url.path.rstrip('/')}/"
+        MEDIA_ORIGINS = [f"https://{_media_url.netloc}"]
+    elif _endpoint.netloc:
+        MEDIA_ORIGINS = [
+            f"{_endpoint.scheme}://{_endpoint.netloc}",
+            f"{_endpoint.scheme}://{MEDIA_S3_BUCKET}.{_endpoint.netloc}",
+        ]
+    else:
+        MEDIA_ORIGINS = [f"https://{MEDIA_S3_BUCKET}.s3.amazonaws.com"]
+        if _region:
+            MEDIA_ORIGINS.append(f"https://{MEDIA_S3_BUCKET}.s3.{_region}.amazonaws.com")
+
 # Spreadsheet imports keep the uploaded file between preview and confirm in
 # this storage, not a server's own temp folder, so the confirming request may
 # land on another app server. Point DJANGO_IMPORT_TMP_ROOT at a folder they
@@ -303,7 +344,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF, "'unsafe-inline'"],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *MEDIA_ORIGINS],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],

@@ -115,9 +115,14 @@ class GuideAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "kind" in self.fields:  # a read-only (published) guide's form has no fields
+            self.fields["kind"].required = False  # a draft with only a title is a comparison until the editor says
         if self.instance.pk:
             latest = revisions.current_revision(self.instance)
             self.fields["opened_revision"].initial = latest.number if latest else 0
+
+    def clean_kind(self):
+        return self.cleaned_data["kind"] or Guide.Kind.COMPARISON
 
     def clean(self):
         cleaned = super().clean()
@@ -168,7 +173,10 @@ class GuideAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
     view_on_site = True
     readonly_fields = ["status_label", "published_at", "updated_at", "last_reviewed_on"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "category", "evidence_grade", "grade_override_reason", "reviewer"]}),
+        (
+            None,
+            {"fields": ["title", "slug", "kind", "category", "evidence_grade", "grade_override_reason", "reviewer"]},
+        ),
         (
             "Publishing",
             {
@@ -184,7 +192,7 @@ class GuideAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
             },
         ),
         # Last, so "Cite a study" (after the fieldsets) sits under the text it helps write.
-        ("Text", {"fields": ["intro", "expert_take"]}),
+        ("Text", {"fields": ["intro", "typical_dose", "expert_take"]}),
     ]
     inlines = [part_inline(part) for part in PARTS]
 

@@ -6,7 +6,9 @@ outside code becomes a placeholder holding the study's id, so a later change
 to the study's slug or identifiers cannot break the citation. Numbers are not
 stored: they depend on where a marker sits on the whole page, which changes
 whenever any part of the guide is edited. The guide page numbers the
-placeholders in the order a reader meets them (`ReferenceList`).
+placeholders in the order a reader meets them (`ReferenceList`); citations side
+by side are shown in ascending order with a comma between them, written here,
+so no comma ever lands before a citation that follows text.
 
 Placeholders are added after the Markdown is sanitised, and the sanitiser
 lets editors write no `class` or `data-` attributes, so a placeholder in
@@ -16,7 +18,6 @@ stored HTML always comes from here.
 import re
 from dataclasses import dataclass, field
 from html import escape
-from html.parser import HTMLParser
 
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -25,9 +26,14 @@ from django.utils.safestring import mark_safe
 
 from evidence.models import Study, normalise_doi
 from richtext.markdown import render_markdown
+from richtext.rewrite import rewrite_html
 
 MARKER = re.compile(r"\[@([^\[\]\s]+)\]")
 PLACEHOLDER = re.compile(r'<sup class="citation" data-study="([0-9]+)"></sup>')
+# Placeholders with nothing but spaces between them are one run of citations, e.g. "[@a] [@b]".
+PLACEHOLDER_RUN = re.compile(rf"{PLACEHOLDER.pattern}(?:\s*{PLACEHOLDER.pattern})*")
+# Between two citations of a run, and only there: never before a citation that follows text.
+SEPARATOR = mark_safe('<sup class="citation-separator">,</sup>')
 
 
 def parse_marker(key):
@@ -40,35 +46,8 @@ def parse_marker(key):
     return "slug", key
 
 
-class _TextRewriter(HTMLParser):
-    """Copies sanitised HTML, passing text outside <code> and <pre> through `rewrite`."""
-
-    def __init__(self, rewrite):
-        super().__init__(convert_charrefs=True)
-        self.rewrite = rewrite
-        self.out = []
-        self.in_code = 0
-
-    def handle_starttag(self, tag, attrs):
-        self.in_code += tag in {"code", "pre"}
-        self.out.append(self.get_starttag_text())
-
-    def handle_startendtag(self, tag, attrs):
-        self.out.append(self.get_starttag_text())
-
-    def handle_endtag(self, tag):
-        self.in_code -= tag in {"code", "pre"} and self.in_code > 0
-        self.out.append(f"</{tag}>")
-
-    def handle_data(self, data):
-        self.out.append(escape(data, quote=False) if self.in_code else self.rewrite(data))
-
-
 def _rewrite_text(html, rewrite):
-    parser = _TextRewriter(rewrite)
-    parser.feed(html)
-    parser.close()
-    return "".join(parser.out)
+    return rewrite_html(html, text=rewrite)
 
 
 def markers_in(html):
@@ -178,14 +157,22 @@ class ReferenceList:
             " (retracted)" if study.retracted else "",
         )
 
+    def cite_run(self, studies):
+        """Citations side by side: numbered in the order they are met, shown ascending, commas between."""
+        unique = list(dict.fromkeys(studies))
+        for study in unique:
+            self.entry(study)
+        ordered = sorted(unique, key=lambda study: self.by_study[study.pk].number)
+        return mark_safe(SEPARATOR.join(self.cite(study) for study in ordered))  # each citation is format_html
+
     def number(self, html):
         """Stored HTML with its placeholders turned into numbered citations."""
 
         def replace(match):
-            study = self.studies.get(int(match.group(1)))
-            return self.cite(study) if study else ""
+            cited = (self.studies.get(int(pk)) for pk in PLACEHOLDER.findall(match.group(0)))
+            return self.cite_run([study for study in cited if study])
 
-        return mark_safe(PLACEHOLDER.sub(replace, html or ""))  # sanitised on save; placeholders are ours
+        return mark_safe(PLACEHOLDER_RUN.sub(replace, html or ""))  # sanitised on save; placeholders are ours
 
     def add_uncited(self, studies):
         """List studies no text cites after the cited ones, without a way back to the text."""

@@ -89,9 +89,15 @@ PARTS = (
         formset=RankedProductFormSet,
         page_queryset=_ranked_products_for_page,
     ),
-    Part(Section, "Section", "heading", ("order", "heading", "body"), page_order=30),
-    Part(Complaint, "Complaint", "complaint", ("order", "complaint", "answer"), page_order=40),
-    Part(SafetyWarning, "Safety warning", "severity", ("order", "severity", "text"), page_order=50),
+    Part(Section, "Section", "heading", ("order", "heading", "body", "free_guide_box_after"), page_order=30),
+    Part(
+        Complaint,
+        "Complaint",
+        "complaint",
+        ("order", "complaint", "answer", ("review_count", "review_source", "review_year")),
+        page_order=40,
+    ),
+    Part(SafetyWarning, "Safety warning", "severity", ("order", "severity", "applies_to", "text"), page_order=50),
     Part(FAQ, "FAQ", "question", ("order", "question", "answer"), page_order=70),
     Part(
         Citation,

@@ -22,8 +22,10 @@ def content_of(guide):
 
 
 def set_content(guide, values):
+    """Put stored content back; a field added since a revision was stored takes its default."""
     for name in Guide.content_fields:
-        setattr(guide, Guide._meta.get_field(name).attname, values[name])
+        field = Guide._meta.get_field(name)
+        setattr(guide, field.attname, values[name] if name in values else field.get_default())
 
 
 def save_content(guide):

@@ -1,20 +1,21 @@
 """What guide pages and the editors' queues read: querysets and page data, in a fixed number of queries."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from evidence.models import Study
-from products.models import MerchantFeed
+from products.models import MerchantFeed, best_offer
+from products.shop_links import has_shop_links
 
 from . import citations
-from .models import Assignment, Category, Guide, GuideRevision, KeyBenefit, cited_studies
+from .models import Assignment, Category, Guide, GuideRevision, KeyBenefit, Reviewer, cited_studies
 from .parts import PARTS, text_in_page_order
 
 
@@ -56,12 +57,63 @@ def guide_page(guides):
 
 def guide_changes(guide):
     """The published versions' notes for readers ("What changed"), newest first."""
+    return GuideRevision.objects.notes_for_readers().filter(guide=guide.live_guide)
+
+
+def recent_changes(at=None):
+    """What changed across every published guide, newest first, each note with its guide."""
     return (
-        GuideRevision.objects.published()
-        .filter(guide=guide.live_guide)
-        .exclude(change_note="")
-        .order_by("-published_at")
+        GuideRevision.objects.notes_for_readers(at)
+        .filter(guide__in=Guide.objects.published(at))
+        .select_related("guide__category__parent__parent")
     )
+
+
+def reviewers_with_guides():
+    """Reviewers who have checked at least one published guide, each with those guides, in two queries."""
+    published = Guide.objects.published()
+    return (
+        Reviewer.objects.filter(guides__in=published)
+        .distinct()
+        .prefetch_related(Prefetch("guides", queryset=published.order_by("title"), to_attr="published_guides"))
+        .order_by("name")
+    )
+
+
+def categories_with_guides():
+    """The category tree with each category's published guides as `guide_list`, in three queries."""
+    tree = category_tree()
+    by_category = {}
+    for guide in guide_cards(Guide.objects.published()).order_by("title"):
+        by_category.setdefault(guide.category_id, []).append(guide)
+    for top in tree:
+        top.guide_list = by_category.get(top.pk, [])
+        for child in top.child_list:
+            child.guide_list = by_category.get(child.pk, [])
+    return tree
+
+
+@dataclass
+class Glance:
+    """What the at-a-glance box shows beside the guide's grade and typical dose."""
+
+    best_pick: Any = None  # the top-ranked product, as the page prefetched it
+    best_offer: Any = None
+    avoid: list = field(default_factory=list)  # critical and caution warnings that say who should avoid it
+
+
+def at_a_glance(guide, ranked_products):
+    top = ranked_products[0] if ranked_products else None
+    return Glance(
+        best_pick=top,
+        best_offer=best_offer(top.product.active_offers) if top else None,
+        avoid=[warning for warning in guide.safety_warnings.all() if warning.warns_off],
+    )
+
+
+def links_to_shops(guide):
+    """True when any of the guide's text links to a shop, so the page needs the affiliate disclosure."""
+    return any(has_shop_links(getattr(piece, html_field)) for piece, html_field in text_in_page_order(guide))
 
 
 def number_citations(guide):
@@ -81,7 +133,7 @@ def number_citations(guide):
     for part, html_field in parts:
         setattr(part, html_field, references.number(getattr(part, html_field)))
         if isinstance(part, KeyBenefit) and part.claim:
-            part.claim_citations = [references.cite(link.study) for link in part.claim.evidence]
+            part.claim_citations = references.cite_run([link.study for link in part.claim.evidence])
     references.add_uncited(citation.study for citation in guide.citations.all())
     return references.entries
 

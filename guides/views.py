@@ -3,14 +3,47 @@ from django.shortcuts import get_object_or_404, render
 
 from . import structured_data, workflow
 from .models import Category, Guide, Reviewer, SiteSettings
-from .selectors import guide_cards, guide_changes, guide_page, guides_in_category, number_citations
+from .outline import outline
+from .selectors import (
+    at_a_glance,
+    categories_with_guides,
+    guide_cards,
+    guide_changes,
+    guide_page,
+    guides_in_category,
+    links_to_shops,
+    number_citations,
+    recent_changes,
+    reviewers_with_guides,
+)
 
 GUIDES_PER_PAGE = 20
+CHANGES_PER_PAGE = 30
 
 
 def guide_list(request):
     page = Paginator(guide_cards(Guide.objects.published()), GUIDES_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "guides/guide_list.html", {"page": page})
+
+
+guide_list.reads_query = {"page"}  # the page cache keys on these only (readers/cache.py)
+
+
+def category_list(request):
+    return render(request, "guides/category_list.html", {"categories": categories_with_guides()})
+
+
+def reviewer_list(request):
+    return render(request, "guides/reviewer_list.html", {"reviewers": reviewers_with_guides()})
+
+
+def what_changed(request):
+    """Every note for readers across published guides, newest first: corrections, new studies, new ranks."""
+    page = Paginator(recent_changes(), CHANGES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "guides/what_changed.html", {"page": page})
+
+
+what_changed.reads_query = {"page"}
 
 
 def category_detail(request, slug):
@@ -44,18 +77,28 @@ def guide_detail(request, slug):
             # A scheduled change is live on time even when publish_scheduled has not run yet.
             workflow.publish_due_for(guide)
             guide = get_object_or_404(guide_page(Guide.objects.published()), slug=slug)
+    ranked_products = guide.ranked_products.all()
+    shop_links_in_text = links_to_shops(guide)
+    references = number_citations(guide)
+    changes = list(guide_changes(guide))
+    blocks = outline(guide, ranked_products=ranked_products, references=references, changes=changes)
     return render(
         request,
         "guides/guide_detail.html",
         {
             "guide": guide,
             "live_guide": guide.live_guide,
-            "ranked_products": guide.ranked_products.all(),
-            "references": number_citations(guide),
+            "ranked_products": ranked_products,
+            "references": references,
             "claims_grade_exceeded": guide.grade_exceeds(
                 [benefit.claim for benefit in guide.key_benefits.all() if benefit.claim],
             ),
-            "changes": guide_changes(guide),
+            "changes": changes,
+            "blocks": blocks,
+            "contents": [block for block in blocks if block.in_contents],
+            "glance": at_a_glance(guide, ranked_products),
+            "discloses_affiliate_links": bool(ranked_products) or shop_links_in_text,
+            "has_free_guide_box": any(section.free_guide_box_after for section in guide.sections.all()),
             "site": SiteSettings.load(),
         },
     )

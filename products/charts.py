@@ -1,12 +1,18 @@
-"""Price-history charts drawn on the server as SVG coordinates; the template draws them, no script."""
+"""Price-history charts drawn on the server as SVG coordinates; the template draws them, no script.
+
+A chart is drawn only for a currency where some shop's price was checked at
+two or more times: one check is a price, not a history. The lines scale with
+the page; the axis labels are HTML beside the drawing, so they stay readable
+on a phone instead of shrinking with it.
+"""
 
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
-WIDTH, HEIGHT = 640, 220
-LEFT, RIGHT, TOP, BOTTOM = 64, 16, 12, 28
+WIDTH, HEIGHT = 640, 200
+LEFT, RIGHT, TOP, BOTTOM = 8, 8, 10, 10  # room for the dots at the edges; labels sit outside the drawing
 SERIES_STYLES = 5  # series-1 … series-5 in site.css
 
 
@@ -32,13 +38,10 @@ class Chart:
     currency: str
     symbol: str
     lines: list
-    y_ticks: list  # (y, label)
-    x_ticks: list  # (x, label, datetime)
+    y_ticks: list  # (y, label): highest, middle and lowest price, top to bottom
+    x_labels: tuple  # what the first and the last check are called under the drawing
     width: int = WIDTH
     height: int = HEIGHT
-    left: int = LEFT
-    bottom_y: int = HEIGHT - BOTTOM
-    right_x: int = WIDTH - RIGHT
 
 
 def price_history_charts(offers, at=None):
@@ -53,7 +56,20 @@ def price_history_charts(offers, at=None):
             history.append((offer.price_checked_at, offer.price))
         history.append((at, offer.price))
         by_currency.setdefault(offer.currency, []).append((offer, history))
-    return [_chart(currency, series) for currency, series in by_currency.items()]
+    return [_chart(currency, series) for currency, series in by_currency.items() if _has_history(series)]
+
+
+def _has_history(series):
+    """Some shop's price was checked at two or more times (the last point, "now", is not a check)."""
+    return any(len({moment for moment, _ in history[:-1]}) >= 2 for _, history in series)
+
+
+def _moment_labels(start, end):
+    """The first and last moment, as short as tells them apart: "3 Nov" and "29 Nov 2026"."""
+    start, end = timezone.localtime(start), timezone.localtime(end)
+    if start.date() == end.date():
+        return dateformat.format(start, "j M, H:i"), dateformat.format(end, "H:i")
+    return dateformat.format(start, "j M" if start.year == end.year else "j M Y"), dateformat.format(end, "j M Y")
 
 
 def _chart(currency, series):
@@ -83,5 +99,10 @@ def _chart(currency, series):
         lines.append(line)
     middle = (low + high) / 2
     y_ticks = [(y(price), f"{symbol}{price.quantize(Decimal('0.01'))}") for price in (high, middle, low)]
-    x_ticks = [(x(moment), moment) for moment in (start, end)]
-    return Chart(currency=currency, symbol=symbol, lines=lines, y_ticks=y_ticks, x_ticks=x_ticks)
+    return Chart(
+        currency=currency,
+        symbol=symbol,
+        lines=lines,
+        y_ticks=y_ticks,
+        x_labels=_moment_labels(start, end),
+    )

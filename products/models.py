@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from images.renditions import ResponsiveImages, picture
+from images.validators import validate_photo_size
 from outbound.addresses import OutsideAddressValidator
 
 # https://, or http:// to a host in OUTBOUND_HTTP_ALLOWED_HOSTS: the same rule for the form, imports and feeds.
@@ -48,9 +50,25 @@ class Brand(models.Model):
         return self.name
 
 
+def normalise_domain(domain):
+    """A merchant's web domain as links are matched against it: no scheme, path, port or leading "www."."""
+    host = domain.strip().lower().split("://")[-1].split("/")[0].split(":")[0]
+    return host.removeprefix("www.")
+
+
 class Merchant(models.Model):
     name = models.CharField(max_length=200, unique=True, help_text="The shop, e.g. “Amazon US” or “iHerb”.")
     slug = models.SlugField(max_length=200, unique=True)
+    domains = models.CharField(
+        "web domains",
+        max_length=500,
+        blank=True,
+        help_text=(
+            "The shop's web addresses, separated by commas, e.g. “amazon.com, amzn.to”. A link to any of them "
+            "typed into a guide's text is sent through our /go/ address as an affiliate link, marked sponsored "
+            "and covered by the disclosure, when the text is saved."
+        ),
+    )
     price_max_age = models.DurationField(
         "price freshness limit",
         default=timedelta(hours=24),
@@ -66,8 +84,17 @@ class Merchant(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def domain_list(self):
+        return [d for d in (normalise_domain(part) for part in self.domains.split(",")) if d]
 
-class Product(models.Model):
+    def sells_at(self, host):
+        """True when `host` is one of the shop's domains or a subdomain of one."""
+        host = (host or "").lower().rstrip(".")
+        return any(host == domain or host.endswith("." + domain) for domain in self.domain_list)
+
+
+class Product(ResponsiveImages, models.Model):
     class Form(models.TextChoices):
         CAPSULE = "capsule", "Capsule"
         TABLET = "tablet", "Tablet"
@@ -109,7 +136,9 @@ class Product(models.Model):
         blank=True,
         help_text="Independent testing seals, separated by semicolons, e.g. “NSF Certified for Sport; Informed Sport”.",
     )
-    image = models.ImageField(upload_to="products/", blank=True)
+    image = models.ImageField(upload_to="products/", blank=True, validators=[validate_photo_size])
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     image_alt = models.CharField(
         "image description",
         max_length=300,
@@ -118,6 +147,8 @@ class Product(models.Model):
     )
 
     history = HistoricalRecords()
+
+    responsive_image_fields = ("image",)
 
     class Meta:
         ordering = ["brand__name", "name"]
@@ -137,6 +168,10 @@ class Product(models.Model):
 
     def get_absolute_url(self):
         return reverse("products:product_detail", kwargs={"slug": self.slug})
+
+    @property
+    def photo(self):
+        return picture(self.image, self.image_width, self.image_height)
 
     @property
     def certification_list(self):
@@ -189,6 +224,17 @@ def new_offer_token():
     return secrets.token_urlsafe(16)
 
 
+def go_token_field():
+    """The token of an address readers reach through /go/: an offer's, or a shop link's in text."""
+    return models.CharField(
+        max_length=32,
+        unique=True,
+        default=new_offer_token,
+        editable=False,
+        help_text="Readers reach the shop through /go/<token>/, which counts the click.",
+    )
+
+
 class Offer(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="offers")
     merchant = models.ForeignKey(Merchant, on_delete=models.PROTECT, related_name="offers")
@@ -226,13 +272,7 @@ class Offer(models.Model):
         help_text="Set when the link check found the shop link broken twice in a row: the offer is hidden from "
         "readers until a check finds it working again.",
     )
-    token = models.CharField(
-        max_length=32,
-        unique=True,
-        default=new_offer_token,
-        editable=False,
-        help_text="Readers reach the shop through /go/<token>/, which counts the click.",
-    )
+    token = go_token_field()
 
     objects = OfferQuerySet.as_manager()
 
@@ -336,9 +376,13 @@ class PriceHistory(models.Model):
 
 
 class AffiliateClick(models.Model):
-    """One reader following an affiliate link. No IP address or user agent is kept."""
+    """One reader following an affiliate link: an offer's or one typed into text. No IP address or
+    user agent is kept."""
 
-    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="clicks")
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, null=True, blank=True, related_name="clicks")
+    shop_link = models.ForeignKey(
+        "products.ShopLink", on_delete=models.CASCADE, null=True, blank=True, related_name="clicks"
+    )
     clicked_at = models.DateTimeField(default=timezone.now)
     referrer_path = models.CharField(
         "from page",
@@ -354,9 +398,16 @@ class AffiliateClick(models.Model):
             models.Index(fields=["clicked_at", "offer"], name="products_click_at_offer"),
             models.Index(fields=["clicked_at", "guide_slug"], name="products_click_at_guide"),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(offer__isnull=False, shop_link__isnull=True)
+                | models.Q(offer__isnull=True, shop_link__isnull=False),
+                name="products_click_offer_or_shop_link",
+            ),
+        ]
 
     def __str__(self):
-        return f"{self.offer} at {self.clicked_at:%Y-%m-%d %H:%M}"
+        return f"{self.offer or self.shop_link} at {self.clicked_at:%Y-%m-%d %H:%M}"
 
 
 class LinkCheck(models.Model):
@@ -386,3 +437,4 @@ class LinkCheck(models.Model):
 
 
 from .feed_models import MerchantFeed  # noqa: E402, F401  a merchant's price feed, beside the merchants
+from .shop_links import ShopLink  # noqa: E402, F401  the model lives with the code that makes its rows

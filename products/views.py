@@ -2,8 +2,10 @@ import logging
 import re
 from urllib.parse import urlsplit
 
+from django import forms
 from django.apps import apps
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db import InterfaceError, OperationalError
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponseRedirect
@@ -13,7 +15,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.defaults import page_not_found
 
-from .models import AffiliateClick, Offer, PriceHistory, Product
+from .models import AffiliateClick, Offer, PriceHistory, Product, ShopLink
+from .selectors import ANY_TEST, SORTS, certification_names, product_list
 
 # Crawlers, link unfurlers and scripts follow links without a reader behind them.
 BOT_USER_AGENT = re.compile(
@@ -31,6 +34,40 @@ REMEMBERED_LINK = "go:link:{token}"
 REMEMBER_LINK_SECONDS = 24 * 60 * 60
 
 logger = logging.getLogger(__name__)
+
+
+PRODUCTS_PER_PAGE = 24
+
+
+class ProductFilterForm(forms.Form):
+    form = forms.ChoiceField(label="Form", choices=[("", "Any form"), *Product.Form.choices], required=False)
+    certification = forms.ChoiceField(label="Third-party testing", required=False)
+    sort = forms.ChoiceField(
+        label="Sort by",
+        choices=[(key, label) for key, (label, _) in SORTS.items()],
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        seals = [(name, name) for name in certification_names()]
+        self.fields["certification"].choices = [("", "Any, or none"), (ANY_TEST, "Any third-party test"), *seals]
+
+    @property
+    def filters_applied(self):
+        return self.is_valid() and bool(self.cleaned_data["form"] or self.cleaned_data["certification"])
+
+
+def product_index(request):
+    form = ProductFilterForm(request.GET)
+    products = product_list(**form.cleaned_data) if form.is_valid() else Product.objects.none()
+    page = Paginator(products, PRODUCTS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "products/product_list.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+product_index.reads_query = {"page", *ProductFilterForm.base_fields}  # the page cache keys on these only
 
 
 def product_detail(request, slug):
@@ -93,7 +130,7 @@ def guide_exists(slug):
 @never_cache
 @require_safe
 def affiliate_redirect(request, token):
-    """Send the reader on to the offer's stored affiliate link, counting the click.
+    """Send the reader on to the stored address of an offer or of a shop link in text, counting the click.
 
     The target is only ever the stored URL, never anything from the request. While the database
     is unavailable, a link looked up in the last day is still followed (the click is logged, not
@@ -101,20 +138,22 @@ def affiliate_redirect(request, token):
     """
     try:
         offer = Offer.objects.active().filter(token=token).only("pk", "affiliate_url").first()
+        shop_link = None if offer else ShopLink.objects.filter(token=token).only("pk", "url").first()
     except (OperationalError, InterfaceError):
         remembered = cache.get(REMEMBERED_LINK.format(token=token))
         if remembered is None:
             raise
         logger.warning("Click on /go/%s/ not counted: the database is unavailable.", token)
         return followed(HttpResponseRedirect(remembered))
-    if offer is None:
-        return followed(page_not_found(request, Http404("No such offer")))
-    if cache.get(REMEMBERED_LINK.format(token=token)) != offer.affiliate_url:
-        cache.set(REMEMBERED_LINK.format(token=token), offer.affiliate_url, timeout=REMEMBER_LINK_SECONDS)
+    if offer is None and shop_link is None:
+        return followed(page_not_found(request, Http404("No such link")))
+    target = offer.affiliate_url if offer else shop_link.url
+    if cache.get(REMEMBERED_LINK.format(token=token)) != target:
+        cache.set(REMEMBERED_LINK.format(token=token), target, timeout=REMEMBER_LINK_SECONDS)
     if request.method == "GET" and not is_bot(request):
         path, guide_slug = referring_page(request)
-        AffiliateClick.objects.create(offer=offer, referrer_path=path, guide_slug=guide_slug)
-    return followed(HttpResponseRedirect(offer.affiliate_url))
+        AffiliateClick.objects.create(offer=offer, shop_link=shop_link, referrer_path=path, guide_slug=guide_slug)
+    return followed(HttpResponseRedirect(target))
 
 
 def followed(response):

@@ -27,17 +27,6 @@ from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
-from evidence.views import StudyFilterForm
-
-# The query parameters each cached page reads, by URL name; a page not listed reads none. Any other
-# parameter (`?utm_source=…`, `?x=<random>`) is left out of the cache key, so it neither makes a new
-# entry nor misses the cached page. A view that starts reading a parameter is listed here.
-QUERY_PARAMETERS = {
-    "guides:guide_list": {"page"},
-    "evidence:study_list": {"page", *StudyFilterForm.base_fields},
-    "readers:search": {"q"},
-    "sitemap": {"p"},
-}
 VERSION_KEY = "reader-pages:version"
 HEADERS_NOT_KEPT = {"set-cookie", "cache-control", "age"}
 
@@ -61,11 +50,18 @@ def bump_content_version():
 
 
 def query_parameters_read(request):
+    """The query parameters the page's view says it reads (its `reads_query` attribute); none unless it says.
+
+    Any other parameter (`?utm_source=…`, `?x=<random>`) is left out of the
+    cache key, so it neither makes a new entry nor misses the cached page.
+    Views set the attribute themselves, so apps below readers import nothing
+    to declare it.
+    """
     try:
-        view_name = resolve(request.path_info).view_name
+        view = resolve(request.path_info).func
     except Resolver404:
         return set()
-    return QUERY_PARAMETERS.get(view_name, set())
+    return getattr(view, "reads_query", set())
 
 
 def page_key(request, version):

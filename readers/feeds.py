@@ -1,12 +1,10 @@
-from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
-from django.utils.feedgenerator import Atom1Feed
 
+from guides.feeds import BrandedFeed
 from guides.models import Guide
 
 
-class LatestGuidesFeed(Feed):
-    feed_type = Atom1Feed
+class LatestGuidesFeed(BrandedFeed):
     title = "Glutasite: latest supplement guides"
     link = reverse_lazy("readers:home")
     subtitle = "Evidence-based supplement guides, reviewed by credentialed professionals."

@@ -88,13 +88,21 @@ class PageSitemap(Sitemap):
 
 
 class ListingSitemap(Sitemap):
-    """The home page and the guide list, last changed when a published guide last did."""
+    """The home page and the lists of guides, categories, reviewers, products and changes, last changed when
+    a published guide last did."""
 
     changefreq = "daily"
     priority = 0.8
 
     def items(self):
-        return ["readers:home", "guides:guide_list"]
+        return [
+            "readers:home",
+            "guides:guide_list",
+            "guides:category_list",
+            "guides:reviewer_list",
+            "guides:what_changed",
+            "products:product_list",
+        ]
 
     def location(self, name):
         return reverse(name)

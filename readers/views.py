@@ -1,3 +1,4 @@
+from django.contrib.sitemaps.views import sitemap
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -12,6 +13,7 @@ from .forms import CorrectionRequestForm, NewsletterForm
 from .models import Page
 from .ratelimit import over_limit
 from .search import MAX_QUERY_LENGTH, search
+from .sitemaps import SITEMAPS
 
 FEATURED_ON_HOME = 3
 RECENT_ON_HOME = 6
@@ -22,12 +24,14 @@ TOO_MANY = "You have sent this form too many times in the last hour. Please wait
 
 def home(request):
     guides = guide_cards(Guide.objects.published())
+    featured = list(guides.filter(featured=True)[:FEATURED_ON_HOME])
     return render(
         request,
         "readers/home.html",
         {
-            "featured": guides.filter(featured=True)[:FEATURED_ON_HOME],
-            "recent": guides[:RECENT_ON_HOME],
+            "featured": featured,
+            # A featured guide is shown once, at the top, not again among the recent ones.
+            "recent": guides.exclude(pk__in=[guide.pk for guide in featured])[:RECENT_ON_HOME],
             "categories": category_tree(),
             "structured_data": structured_data.website_structured_data(
                 structured_data.site_url(request),
@@ -45,6 +49,9 @@ def page_detail(request, slug):
 def search_results(request):
     results = search(request.GET.get("q", ""))
     return render(request, "readers/search.html", {"results": results, "max_length": MAX_QUERY_LENGTH})
+
+
+search_results.reads_query = {"q"}
 
 
 def reader_form_view(request, form, *, scope, template, context):
@@ -135,3 +142,10 @@ def newsletter_unsubscribe(request, token):
         newsletter.subscriber_unsubscribe(subscriber=subscriber)
         return render(request, "readers/newsletter_unsubscribed.html", {"subscriber": subscriber})
     return render(request, "readers/newsletter_unsubscribe.html", {"subscriber": subscriber})
+
+
+def sitemap_xml(request):
+    return sitemap(request, sitemaps=SITEMAPS)
+
+
+sitemap_xml.reads_query = {"p"}

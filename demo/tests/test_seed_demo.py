@@ -67,14 +67,17 @@ def test_seed_demo_runs_again_after_an_editor_starts_a_change(editor):
 def test_the_demo_guide_was_made_through_the_workflow_and_its_dates_come_from_it():
     call_command("seed_demo", verbosity=0)
     guide = Guide.objects.get(slug="l-glutamine-for-gut-health")
-    revision = revisions.current_revision(guide)
-    assert revision.created_by.username == "demo-editor"
-    assert revision.submitted_by.username == "demo-editor"
-    assert revision.signed_off_by.slug == "dana-reyes"
-    assert revision.signed_off_user.username == "demo-reviewer"
-    assert guide.published_at == revision.published_at
-    assert guide.updated_at == revision.published_at
-    assert guide.last_reviewed_on == timezone.localdate(revision.signed_off_at)
+    first = guide.revisions.order_by("number").first()
+    latest = revisions.current_revision(guide)
+    for revision in [first, latest]:
+        assert revision.created_by.username == "demo-editor"
+        assert revision.submitted_by.username == "demo-editor"
+        assert revision.signed_off_by.slug == "dana-reyes"
+        assert revision.signed_off_user.username == "demo-reviewer"
+    assert guide.published_at == first.published_at
+    assert "moved from #3 to #2" in latest.change_note  # a later change, with its note for readers
+    assert guide.updated_at == latest.published_at
+    assert guide.last_reviewed_on == timezone.localdate(latest.signed_off_at)
     assert guide.started_by.username == "demo-editor"
 
 

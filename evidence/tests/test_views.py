@@ -182,3 +182,8 @@ def test_library_pages_query_counts_are_the_same_for_small_and_large_claims(clie
     with CaptureQueriesContext(connection) as large_queries:
         client.get(large.get_absolute_url())
     assert len(small_queries) == len(large_queries)
+
+
+def test_the_filters_fold_away_until_a_reader_uses_them(client):
+    assert '<details class="filter-panel">' in client.get("/evidence/").content.decode()
+    assert '<details class="filter-panel" open>' in client.get("/evidence/?design=rct").content.decode()

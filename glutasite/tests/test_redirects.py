@@ -1,4 +1,5 @@
-"""/go/ sends readers to an offer's stored affiliate link and nowhere else, whatever the request says."""
+"""/go/ sends readers to an offer's stored affiliate link, or a shop link's stored address, and nowhere else,
+whatever the request says."""
 
 from urllib.parse import quote
 
@@ -6,8 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
-from products.models import AffiliateClick, Offer
-from products.tests.factories import OfferFactory
+from products.models import AffiliateClick, Offer, ShopLink
+from products.tests.factories import MerchantFactory, OfferFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -62,10 +63,13 @@ ATTEMPTS = [
 ]
 
 
-@pytest.fixture
-def offers():
+@pytest.fixture(params=["offer", "shop link in text"])
+def offers(request):
+    """The token belongs to an offer, or to a shop link an editor typed into a guide's text."""
     OfferFactory(token=HIDDEN_TOKEN, is_active=False)
-    return OfferFactory(token=TOKEN, affiliate_url=STORED)
+    if request.param == "offer":
+        return OfferFactory(token=TOKEN, affiliate_url=STORED)
+    return ShopLink.objects.create(token=TOKEN, url=STORED, merchant=MerchantFactory())
 
 
 def test_there_are_enough_attempts():
@@ -91,11 +95,14 @@ def test_go_redirects_only_to_the_stored_affiliate_link(client, offers, method, 
 def test_go_refuses_a_stored_link_that_is_not_a_web_address(client):
     """Should a bad link ever be stored around the model's checks, /go/ still will not send readers to it."""
     offer = OfferFactory()
+    link = ShopLink.objects.create(url="https://shop.example.com/", merchant=offer.merchant)
     for target in ["javascript:alert(1)", "data:text/html,<script>alert(1)</script>"]:
         Offer.objects.filter(pk=offer.pk).update(affiliate_url=target)
-        response = client.get(offer.redirect_url, HTTP_USER_AGENT=BROWSER)
-        assert response.status_code == 400
-        assert "Location" not in response
+        ShopLink.objects.filter(pk=link.pk).update(url=target)
+        for address in [offer.redirect_url, link.redirect_url]:
+            response = client.get(address, HTTP_USER_AGENT=BROWSER)
+            assert response.status_code == 400
+            assert "Location" not in response
 
 
 @pytest.mark.parametrize(

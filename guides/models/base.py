@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from products.shop_links import route_shop_links
 from richtext.markdown import render_markdown
 from richtext.models import MarkdownModel
 
@@ -11,7 +12,8 @@ class CitingMarkdownModel(MarkdownModel):
     """Guide text whose citation markers ([@pmid:…], [@doi:…], [@slug]) link to studies.
 
     Every study a marker cites gets a row in the guide's references, so the
-    study cannot be deleted while cited and its page lists the guide.
+    study cannot be deleted while cited and its page lists the guide. Links to
+    a known shop go through /go/ as affiliate links (products.shop_links).
     """
 
     class Meta:
@@ -34,7 +36,7 @@ class CitingMarkdownModel(MarkdownModel):
     def render_html(self, text):
         html, studies = citations.link_markers(super().render_html(text))
         self._cited_studies.extend(studies)
-        return html
+        return route_shop_links(html)
 
     def clean(self):
         super().clean()

@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from evidence.models import EVIDENCE_GRADE_MEANINGS, EvidenceGrade, Study
+from images.renditions import ResponsiveImages, picture
+from images.validators import validate_photo_size
 from products.models import Offer
 from richtext.models import MarkdownModel
 
@@ -54,7 +56,7 @@ class Category(models.Model):
             node = node.parent
 
 
-class Reviewer(MarkdownModel):
+class Reviewer(ResponsiveImages, MarkdownModel):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     credentials = models.CharField(
@@ -71,6 +73,14 @@ class Reviewer(MarkdownModel):
     licence_number = models.CharField(max_length=100, blank=True)
     bio = models.TextField(blank=True, help_text="A short biography for the reviewer page. Markdown allowed.")
     bio_html = models.TextField(editable=False, blank=True)
+    photo = models.ImageField(
+        upload_to="reviewers/",
+        blank=True,
+        validators=[validate_photo_size],
+        help_text="A portrait, square if you can. Readers see it beside the name.",
+    )
+    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -81,6 +91,7 @@ class Reviewer(MarkdownModel):
     )
 
     markdown_fields = {"bio": "bio_html"}
+    responsive_image_fields = ("photo",)
 
     class Meta:
         ordering = ["name"]
@@ -90,6 +101,10 @@ class Reviewer(MarkdownModel):
 
     def get_absolute_url(self):
         return reverse("guides:reviewer_detail", kwargs={"slug": self.slug})
+
+    @property
+    def portrait(self):
+        return picture(self.photo, self.photo_width, self.photo_height)
 
     @property
     def missing_credentials(self):
@@ -174,6 +189,10 @@ class Guide(CitingMarkdownModel):
         PUBLISHED = "published", "Published"
         UNPUBLISHED = "unpublished", "Unpublished"
 
+    class Kind(models.TextChoices):
+        COMPARISON = "comparison", "Comparison: ranks products"
+        ARTICLE = "article", "Article: no products"
+
     # A draft needs only its title; what publishing needs is the publish gate's job (guides.checks).
     title = models.CharField(max_length=200)
     slug = models.SlugField(
@@ -181,6 +200,12 @@ class Guide(CitingMarkdownModel):
         blank=True,
         help_text="The guide's address, /guides/l-glutamine-for-gut-health/ for “l-glutamine-for-gut-health”: "
         "lower-case words joined by hyphens. Left empty, it is made from the title.",
+    )
+    kind = models.CharField(
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.COMPARISON,
+        help_text="An article explains a topic and ranks no products; readers see “Article” on it.",
     )
     category = models.ForeignKey(Category, on_delete=models.PROTECT, null=True, blank=True, related_name="guides")
     evidence_grade = models.CharField(
@@ -210,6 +235,12 @@ class Guide(CitingMarkdownModel):
         help_text="The reviewer's own view, shown as a quote with their name. Markdown allowed.",
     )
     expert_take_html = models.TextField(editable=False, blank=True)
+    typical_dose = models.CharField(
+        max_length=150,
+        blank=True,
+        help_text="The dose studies used, in a few words, for the at-a-glance box at the top, "
+        "e.g. “5–15 g a day, in two or three doses”.",
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False)
     published_at = models.DateTimeField(
         "published",
@@ -268,6 +299,7 @@ class Guide(CitingMarkdownModel):
     content_fields = [
         "title",
         "slug",
+        "kind",
         "category",
         "evidence_grade",
         "grade_override_reason",
@@ -276,6 +308,7 @@ class Guide(CitingMarkdownModel):
         "intro_html",
         "expert_take",
         "expert_take_html",
+        "typical_dose",
         "featured",
     ]
 
@@ -313,6 +346,10 @@ class Guide(CitingMarkdownModel):
     @property
     def citing_guide_id(self):
         return self.pk
+
+    @property
+    def is_article(self):
+        return self.kind == self.Kind.ARTICLE
 
     @property
     def grade_meaning(self):

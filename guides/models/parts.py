@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
@@ -83,6 +84,12 @@ class Section(GuidePart, CitingMarkdownModel):
     heading = models.CharField(max_length=200, help_text="e.g. “How it works”, “What to look for”, “Dosage”.")
     body = models.TextField(help_text="Markdown allowed. Headings you add start one level below this heading.")
     body_html = models.TextField(editable=False, blank=True)
+    free_guide_box_after = models.BooleanField(
+        "free-guide box after this section",
+        default=False,
+        help_text="Show the newsletter's “Get the free guide to …” box after this section. It links to the "
+        "signup page, so the guide page itself stays cacheable.",
+    )
 
     markdown_fields = {"body": "body_html"}
 
@@ -98,6 +105,24 @@ class Complaint(GuidePart, CitingMarkdownModel):
     complaint = models.CharField(max_length=300, help_text="What customers say, in their words.")
     answer = models.TextField(help_text="What the evidence or the reviewer says about it. Markdown allowed.")
     answer_html = models.TextField(editable=False, blank=True)
+    review_count = models.PositiveIntegerField(
+        "reviews read",
+        null=True,
+        blank=True,
+        help_text="How many customer reviews this complaint was drawn from, e.g. 1240.",
+    )
+    review_source = models.CharField(
+        "where the reviews are",
+        max_length=100,
+        blank=True,
+        help_text="e.g. “Amazon US”. Readers see “Based on 1,240 reviews on Amazon US, 2026”.",
+    )
+    review_year = models.PositiveSmallIntegerField(
+        "year the reviews were read",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1990), MaxValueValidator(2100)],
+    )
 
     markdown_fields = {"answer": "answer_html"}
 
@@ -106,6 +131,19 @@ class Complaint(GuidePart, CitingMarkdownModel):
 
     def __str__(self):
         return self.complaint
+
+    @property
+    def has_source(self):
+        return bool(self.review_count and self.review_source and self.review_year)
+
+    def clean(self):
+        super().clean()
+        given = [self.review_count is not None, bool(self.review_source.strip()), self.review_year is not None]
+        if any(given) and not all(given):
+            raise ValidationError(
+                "Give the number of reviews, where they are and the year you read them, or none of the three: "
+                "readers see “Based on 1,240 reviews on Amazon US, 2026”.",
+            )
 
 
 class SafetyWarning(GuidePart, CitingMarkdownModel):
@@ -121,6 +159,13 @@ class SafetyWarning(GuidePart, CitingMarkdownModel):
         default=Severity.CAUTION,
         help_text="Critical warnings stand out and are read first by screen readers.",
     )
+    applies_to = models.CharField(
+        "who should avoid it",
+        max_length=150,
+        blank=True,
+        help_text="For critical and caution warnings: who it is for, in a few words, e.g. “People with cancer "
+        "or in cancer treatment”. Listed under “Who should avoid it” in the at-a-glance box, linked here.",
+    )
     text = models.TextField(help_text="Markdown allowed.")
     text_html = models.TextField(editable=False, blank=True)
 
@@ -135,6 +180,11 @@ class SafetyWarning(GuidePart, CitingMarkdownModel):
     @property
     def is_critical(self):
         return self.severity == self.Severity.CRITICAL
+
+    @property
+    def warns_off(self):
+        """Critical and caution warnings say who should avoid the supplement; information does not."""
+        return self.severity in {self.Severity.CRITICAL, self.Severity.CAUTION} and bool(self.applies_to.strip())
 
     @property
     def reader_label(self):

@@ -8,6 +8,10 @@ class GuideRevisionQuerySet(models.QuerySet):
         at = at or timezone.now()
         return self.filter(published_at__lte=at)
 
+    def notes_for_readers(self, at=None):
+        """Published versions with a note under “What changed”, newest first."""
+        return self.published(at).exclude(change_note="").order_by("-published_at", "-number")
+
 
 class GuideRevision(models.Model):
     """One saved version of a guide with all its parts, as editors left it.

@@ -27,6 +27,7 @@ def guide_form(**overrides):
     data = {
         "title": "Magnesium for sleep",
         "slug": "magnesium-for-sleep",
+        "kind": "comparison",
         "category": CategoryFactory().pk,
         "evidence_grade": "moderate",
         "reviewer": ReviewerFactory().pk,

@@ -213,7 +213,8 @@ def test_key_benefit_shows_its_claim_grade_and_studies_as_citations(client):
     benefit = html[html.index("Keeps the gut lining tight") : html.index("</li>", html.index("Keeps the gut lining"))]
     assert '<span class="badge badge-strong"' in benefit
     assert "Strong evidence" in benefit
-    assert citations_in_order(benefit) == [(2, 1), (1, 2)]  # trial 2 was cited first, in the intro
+    # Trial 2 was cited first, in the intro, so it is reference 1; side by side they read "1,2".
+    assert citations_in_order(benefit) == [(1, 2), (2, 1)]
     assert (
         f'<a href="{claim.get_absolute_url()}">The studies behind “L-glutamine reduces intestinal permeability”</a>'
         in (benefit)

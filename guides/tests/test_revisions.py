@@ -51,6 +51,20 @@ def test_reverting_a_live_guide_prepares_a_pending_change(client, editor_user, r
     assert Guide.objects.get(pk=guide.pk).intro == "Newer wording."
 
 
+def test_a_version_saved_before_a_field_existed_restores_with_that_fields_default(editor):
+    guide = ready_guide(intro="Old wording.")
+    first = guide.revisions.get(number=1)
+    content = dict(first.content)
+    content["guide"] = {k: v for k, v in content["guide"].items() if k not in {"kind", "typical_dose"}}
+    content["safety_warnings"] = [{"order": 0, "severity": "critical", "text": "Old warning."}]  # no applies_to
+    Guide.objects.filter(pk=guide.pk).update(kind=Guide.Kind.ARTICLE, typical_dose="5 g")
+    guide.refresh_from_db()
+    revisions.restore(guide, content)
+    guide.refresh_from_db()
+    assert (guide.kind, guide.typical_dose) == (Guide.Kind.COMPARISON, "")
+    assert guide.safety_warnings.get().applies_to == ""
+
+
 # --- Concurrent edits -------------------------------------------------------------------
 
 
@@ -58,6 +72,7 @@ def admin_form_data(guide, opened_revision, **overrides):
     data = {
         "title": guide.title,
         "slug": guide.slug,
+        "kind": guide.kind,
         "category": guide.category_id,
         "evidence_grade": guide.evidence_grade,
         "grade_override_reason": "",

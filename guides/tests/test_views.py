@@ -65,12 +65,13 @@ def test_guide_page_shows_every_block_in_reference_order(client):
         "Published <time datetime=",
         "Updated <time datetime=",
         "Last reviewed <time datetime=",
+        "Affiliate disclosure:",  # before the first shop link, which the box below links to
+        "At a glance",
         "L-glutamine fuels the cells lining the gut.",
         "not medical advice",
         "Key benefits",
         "Fuels the gut lining",
         "Our ranked picks",
-        "Affiliate disclosure:",
         "#1</span>",
         "Best overall",
         "Price checked <time datetime=",
@@ -91,6 +92,7 @@ def test_guide_page_shows_every_block_in_reference_order(client):
         "Shop #1 pick",
         f'href="/guides/{guide.slug}/report/"',
     ]
+    html = re.sub(r'<nav class="toc".*?</nav>', "", html, flags=re.DOTALL)  # its links name the blocks below
     positions = [html.find(block) for block in blocks]
     missing = [block for block, pos in zip(blocks, positions, strict=True) if pos == -1]
     assert not missing
@@ -101,8 +103,8 @@ def test_guide_page_shows_every_block_in_reference_order(client):
 def test_critical_warning_is_announced_and_others_are_not(client):
     guide = build_guide()
     html = page_text(client.get(guide.get_absolute_url()))
-    assert re.search(r'class="warning warning-critical" role="alert"', html)
-    assert not re.search(r'class="warning warning-info" role="alert"', html)
+    assert re.search(r'class="warning warning-critical" id="warning-\d+" role="alert"', html)
+    assert not re.search(r'class="warning warning-info"[^>]*role="alert"', html)
 
 
 def test_every_affiliate_link_is_sponsored_and_follows_the_disclosure(client):
@@ -217,7 +219,25 @@ def test_reviewer_page_shows_credentials_and_published_guides(client):
     assert "Secret draft" not in html
 
 
-def test_comparison_table_scrolls_inside_its_own_box(client):
+def test_comparison_table_scrolls_inside_its_own_box_and_says_so(client):
     guide = build_guide()
     html = page_text(client.get(guide.get_absolute_url()))
-    assert re.search(r'<div class="table-scroll" role="region" aria-label="Comparison table[^"]*" tabindex="0">', html)
+    assert re.search(
+        r'<div class="table-scroll" role="region" aria-label="Comparison table, scrolls sideways"'
+        r' aria-describedby="comparison-hint" tabindex="0">',
+        html,
+    )
+    assert '<p class="scroll-hint" id="comparison-hint">' in html
+
+
+def test_comparison_puts_price_per_serving_and_score_next_to_the_product(client):
+    guide = build_guide()
+    html = page_text(client.get(guide.get_absolute_url()))
+    table = html[html.index('<table class="comparison">') : html.index("</table>")]
+    headings = re.findall(r'<th scope="col">([^<]+)</th>', table)
+    assert headings[:3] == ["Product", "Price per serving", "Score"]
+    first_row = table[table.index("<tbody>") :]
+    assert re.search(r'<th scope="row"><a href="#product-1"><span class="rank">#1</span>', first_row)
+    assert re.search(
+        r'<td class="per-serving">\$0\.\d\d <span class="currency">USD</span></td>\s*<td class="score">', first_row
+    )

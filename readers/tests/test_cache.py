@@ -1,16 +1,18 @@
+import inspect
 import re
 import time
 from datetime import timedelta
 
 import pytest
 from django.test import Client
-from django.urls import reverse
+from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from evidence.tests.factories import ClaimFactory, ClaimStudyFactory, StudyFactory
 from glutasite.tests.html_forms import form_data
 from guides.models import Guide
 from guides.tests.factories import FAQFactory, GuideFactory, RankedProductFactory
+from guides.views import GUIDES_PER_PAGE
 from products.models import Offer, Product
 from products.signals import offers_imported
 from products.tests.factories import OfferFactory
@@ -202,3 +204,32 @@ def test_page_links_of_a_shared_page_carry_no_stray_parameters(client):
     html = text(client.get("/evidence/?design=rct&tracking=someone"))
     assert "page=2" in html
     assert "tracking" not in html
+
+
+def test_every_view_that_reads_the_query_string_says_which_parameters_for_the_page_cache():
+    """A view reading request.GET without `reads_query` would be cached once for all its queries."""
+    undeclared = []
+
+    def walk(patterns):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace != "admin":
+                    walk(pattern.url_patterns)
+                continue
+            view = pattern.callback
+            code = inspect.getsource(inspect.unwrap(view)) if inspect.isfunction(inspect.unwrap(view)) else ""
+            # The guide page's `?live=1` is for signed-in staff, whose pages are never cached.
+            reads = "request.GET" in code.replace('"live" not in request.GET', "")
+            if reads and not getattr(view, "reads_query", None):
+                undeclared.append(pattern.name)
+
+    walk(get_resolver().url_patterns)
+    assert undeclared == []
+
+
+def test_a_page_whose_view_reads_a_parameter_is_cached_once_per_value(client):
+    GuideFactory.create_batch(GUIDES_PER_PAGE + 1)
+    first = client.get("/guides/?page=1").content.decode()
+    second = client.get("/guides/?page=2").content.decode()
+    assert first != second
+    assert client.get("/guides/?page=2&utm_source=newsletter").content.decode() == second

@@ -122,10 +122,11 @@ def test_every_reader_page_has_one_h1_headings_in_order_and_landmarks(client, si
 
 
 def test_navigation_and_footer_link_the_guides_evidence_and_site_pages(client, site):
-    html = client.get("/").content.decode()
+    html = client.get("/guides/").content.decode()
     header = html[html.index('<header class="site-header">') : html.index("</header>")]
     footer = html[html.index('<footer class="site-footer">') : html.index("</footer>")]
     assert 'href="/guides/"' in header
+    assert 'href="/products/"' in header
     assert 'href="/evidence/"' in header
     assert 'action="/search/"' in header
     for path in [
@@ -135,8 +136,18 @@ def test_navigation_and_footer_link_the_guides_evidence_and_site_pages(client, s
         "/pages/medical-disclaimer/",
         "/evidence/",
         "/newsletter/",
+        "/categories/",
+        "/reviewers/",
+        "/products/",
+        "/what-changed/",
     ]:
         assert f'href="{path}"' in footer
+
+
+def test_home_pitches_the_newsletter_once(client, site):
+    html = client.get("/").content.decode()
+    assert html.count('href="/newsletter/"') == 1
+    assert html.count("Get the free guide") == 1  # the button; the box's title names the guide when there is one
 
 
 def test_skip_link_leads_to_the_main_content(client, site):
@@ -153,10 +164,13 @@ def test_home_shows_featured_guides_recent_guides_and_categories(client, site):
     assert "L-Glutamine for Gut Health" in featured
     assert "Magnesium for sleep" not in featured
     recent = html[html.index('id="recent"') : html.index('id="categories"')]
-    assert recent.index("L-Glutamine for Gut Health") < recent.index("Magnesium for sleep")
+    assert "Magnesium for sleep" in recent
+    assert "L-Glutamine for Gut Health" not in recent  # shown once, among the featured guides
     assert "Unfinished zinc guide" not in html
     categories = html[html.index('id="categories"') :]
-    assert '<a href="/categories/amino-acid/">Amino Acid</a> <span class="count">(1 guide)</span>' in categories
+    # Parent and child categories count their guides the same way.
+    assert '<a href="/categories/amino-acid/">Amino Acid</a> <span class="count">1 guide' in categories
+    assert '<a href="/categories/gut-health/">Gut Health</a> <span class="count">1 guide' in categories
     assert '<a href="/categories/gut-health/">Gut Health</a>' in categories
     assert f'<a href="/categories/{other.category.slug}/">{other.category.name}</a>' in categories
 
@@ -295,6 +309,8 @@ def test_sitemap_lists_listings_categories_and_pages_with_real_dates(client, sit
     entries = sitemap_entries(client)
     assert entries["http://testserver/"].startswith("2026-11-02")
     assert entries["http://testserver/guides/"].startswith("2026-11-02")
+    for listing in ["/categories/", "/reviewers/", "/what-changed/", "/products/"]:
+        assert entries[f"http://testserver{listing}"].startswith("2026-11-02")
     # The parent category has no guide of its own, but lists its child's.
     assert entries["http://testserver/categories/amino-acid/"].startswith("2026-11-02")
     assert entries["http://testserver/categories/gut-health/"].startswith("2026-11-02")

@@ -1,10 +1,13 @@
-"""The demo L-glutamine guide's content: products, claims and the guide's parts."""
+"""The demo L-glutamine guide: products, claims and the guide's parts."""
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from evidence.models import ClaimStudy
 from guides.models import SafetyWarning
 from products.models import Product
+
+from ._demo_studies import STUDIES
 
 GUIDE_SLUG = "l-glutamine-for-gut-health"
 
@@ -39,6 +42,13 @@ IN_REVIEW = {
             "never first on race day.",
         ),
     ],
+    "ranking": {
+        "award": "Best before a hot run",
+        "quality_score": Decimal("9.5"),
+        "value_score": Decimal("8.5"),
+        "clinical_score": Decimal("9.0"),
+        "verdict": "The trial's dose in one scoop.",
+    },
     "assignment_note": "Please check the dose advice against the trial before sign-off.",
 }
 
@@ -53,6 +63,8 @@ PRODUCTS = [
         "servings_per_container": 100,
         "certifications": "NSF Certified for Sport",
         "offers": [("Amazon US", Decimal("34.99")), ("Vitacost", Decimal("36.50"))],
+        "price_history": [(75, Decimal("39.99")), (40, Decimal("37.49")), (12, Decimal("35.99"))],
+        "colour": "#1f6f5c",
         "rank": 1,
         "award": "Best overall",
         "scores": (Decimal("9.5"), Decimal("8.5"), Decimal("9.0")),
@@ -68,6 +80,8 @@ PRODUCTS = [
         "servings_per_container": 200,
         "certifications": "Informed Choice",
         "offers": [("Amazon US", Decimal("39.99"))],
+        "price_history": [(30, Decimal("44.99"))],
+        "colour": "#b3541e",
         "rank": 2,
         "award": "Best value",
         "scores": (Decimal("8.5"), Decimal("9.5"), Decimal("8.5")),
@@ -83,6 +97,7 @@ PRODUCTS = [
         "servings_per_container": 60,
         "certifications": "",
         "offers": [("iHerb", Decimal("19.95"))],
+        "colour": "#3d5a98",
         "rank": 3,
         "award": "Best capsule",
         "scores": (Decimal("8.0"), Decimal("6.5"), Decimal("6.0")),
@@ -98,6 +113,7 @@ PRODUCTS = [
         "servings_per_container": 30,
         "certifications": "",
         "offers": [("Amazon US", Decimal("44.00"))],
+        "colour": "#8a3b8f",
         "rank": 4,
         "award": "",
         "scores": (Decimal("7.0"), Decimal("5.0"), Decimal("5.5")),
@@ -185,7 +201,9 @@ SECTIONS = [
         "- **Free-form L-glutamine** as the only active ingredient, so you know the dose.\n"
         "- **At least 5 g per serving**, the amount used in most gut studies.\n"
         "- **Third-party testing** (NSF, Informed Choice or Informed Sport) for purity.\n"
-        "- **Powder over capsules** if you take gram doses: it takes five 1,000 mg capsules to make 5 g.",
+        "- **Powder over capsules** if you take gram doses: it takes five 1,000 mg capsules to make 5 g.\n\n"
+        "Plain, unflavoured L-glutamine powder is easy to find, for example "
+        "[at iHerb](https://www.iherb.com/c/l-glutamine?rcode=GLUTASITE).",
     ),
     (
         "Dosage",
@@ -195,44 +213,52 @@ SECTIONS = [
     ),
 ]
 
+# Demo review counts: what an editor would write after reading the reviews.
 COMPLAINTS = [
     (
         "I heard leaky gut isn't a real condition",
         "“Leaky gut” is an informal name, but increased intestinal permeability is real and "
         "measurable, for example with lactulose/mannitol tests. What is overstated is the claim "
         "that it causes every chronic illness.",
+        (1240, "Amazon US", 2026),
     ),
     (
         "It upset my stomach",
         "Bloating or loose stools at high doses usually settle when the dose is split or lowered. "
         "Take it with water, not on top of a large protein shake.",
+        (1240, "Amazon US", 2026),
     ),
     (
         "Isn't eating protein enough?",
         "Food protein contains glutamine, but it must be digested first and the amount varies. "
         "A free-form supplement delivers a known dose straight to the gut lining.",
+        (310, "iHerb", 2026),
     ),
 ]
 
 WARNINGS = [
     (
         SafetyWarning.Severity.CRITICAL,
+        "People with cancer, in cancer treatment or with a recent cancer history",
         "**Cancer:** do not take L-glutamine if you have active cancer, are in treatment or have a "
         "recent cancer history unless your oncology team approves it. Many tumours use glutamine "
         "as fuel.",
     ),
     (
         SafetyWarning.Severity.CAUTION,
+        "People with kidney or liver disease",
         "**Kidney or liver disease:** glutamine breakdown produces ammonia. Use it only under your "
         "specialist's supervision.",
     ),
     (
         SafetyWarning.Severity.CAUTION,
+        "Critically ill patients, except under hospital care",
         "**Critical illness:** a large trial in intensive care found higher mortality with high-dose "
         "glutamine in patients with multi-organ failure [@pmid:23594003]. This is a hospital setting, not home use.",
     ),
     (
         SafetyWarning.Severity.INFO,
+        "",
         "**Medicines:** no major interactions are known at supplement doses, but ask your "
         "pharmacist if you take anti-seizure medication.",
     ),
@@ -270,3 +296,31 @@ EXPERT_TAKE = (
     "reasonable, evidence-informed dose. Anyone with a history of cancer should ask their "
     "oncologist first: that is the most important point on this page."
 )
+
+GUIDE = {
+    "slug": GUIDE_SLUG,
+    "title": "L-Glutamine for Gut Health: Tight Junctions, Leaky Gut and the Evidence",
+    "category": "gut-health",
+    "reviewer": "dana-reyes",
+    "grade": "limited",
+    "intro": INTRO,
+    "typical_dose": "5–15 g a day, in two or three doses with water",
+    "expert_take": EXPERT_TAKE,
+    "featured": True,
+    "published_at": datetime(2026, 3, 2, 9, 0, tzinfo=UTC),
+    "changes": [
+        (
+            datetime(2026, 11, 2, 9, 0, tzinfo=UTC),
+            "Added the 2019 trial of glutamine for IBS after a gut infection to the evidence.\n"
+            "Clearwell Glutamine moved from #3 to #2 after its price fell.",
+        ),
+    ],
+    "studies": STUDIES,
+    "claims": CLAIMS,
+    "key_benefits": KEY_BENEFITS,
+    "sections": SECTIONS,
+    "complaints": COMPLAINTS,
+    "warnings": WARNINGS,
+    "faqs": FAQS,
+    "products": PRODUCTS,
+}

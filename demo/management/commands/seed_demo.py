@@ -1,15 +1,23 @@
-"""Build the demo L-glutamine guide, its reviewer, products and studies, and a second guide in review.
+"""Build the demo site: reviewers, shops, categories, five guides with their studies and products, and pages.
 
-The guides are made through the workflow by the demo's editor and reviewer
-(`demo.workflow`), so each has a saved version and a sign-off. Every object
-is matched on a natural key (slug, SKU, PMID, username), so running the
-command again changes nothing. Offers get a fresh `price_checked_at` only
-when created or when the stored check has gone stale, so the demo keeps
-showing prices without rewriting anything on a second run.
+Every object is matched on a natural key (slug, SKU, PMID or DOI, name), so
+running the command again changes nothing. Offers get a fresh
+`price_checked_at` only when created or when the stored check has gone stale,
+so the demo keeps showing prices without rewriting anything on a second run.
+Photos are drawn (see _demo_pictures) only for a product or reviewer without one.
+
+`guide()` is the one place a demo guide comes to exist: written by the demo
+editor, sent to review, signed off by its reviewer and published through the
+workflow (`demo.workflow`), so each guide has a saved version and a sign-off,
+and its page dates come from them; its later notes under "What changed" follow
+as published versions. One more guide waits in review, assigned to the demo
+reviewer, so the dashboard has work to show. `demo_logins` gives the demo's
+people passwords, in development only.
 """
 
 from datetime import timedelta
 
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -18,12 +26,14 @@ from django.utils.text import slugify
 from demo import shop
 from demo.workflow import create_demo_guide, demo_people
 from evidence.models import Claim, ClaimStudy, Study, Topic
+from guides import revisions
 from guides.models import (
     FAQ,
     Category,
     Citation,
     Complaint,
     Guide,
+    GuideRevision,
     KeyBenefit,
     RankedProduct,
     Reviewer,
@@ -31,77 +41,110 @@ from guides.models import (
     Section,
     SiteSettings,
 )
-from products.models import Brand, Merchant, Offer, Product
+from products.models import Brand, Merchant, Offer, PriceHistory, Product
 from readers.models import Page
 
-from ._demo_glutamine import (
-    CLAIMS,
-    COMPLAINTS,
-    EXPERT_TAKE,
-    FAQS,
-    GUIDE_SLUG,
-    IN_REVIEW,
-    INTRO,
-    KEY_BENEFITS,
-    PRODUCTS,
-    SECTIONS,
-    WARNINGS,
-)
+from ._demo_creatine import GUIDE as CREATINE
+from ._demo_glutamine import GUIDE as GLUTAMINE
+from ._demo_glutamine import IN_REVIEW
+from ._demo_leaky_gut import GUIDE as LEAKY_GUT
+from ._demo_magnesium import GUIDE as MAGNESIUM
 from ._demo_pages import PAGES
-from ._demo_studies import STUDIES
+from ._demo_pictures import product_photo, reviewer_portrait
+from ._demo_site import CATEGORIES, MERCHANTS, REVIEWERS
+from ._demo_vitamin_d import GUIDE as VITAMIN_D
+
+GUIDES = [GLUTAMINE, LEAKY_GUT, MAGNESIUM, CREATINE, VITAMIN_D]
 
 
 class Command(BaseCommand):
-    help = "Create or refresh the demo L-glutamine guide. Safe to run again."
+    help = "Create or refresh the demo guides, their studies, products and reviewers. Safe to run again."
 
     @transaction.atomic
     def handle(self, *args, **options):
         now = timezone.now()
         SiteSettings.load()
-        studies = [self.study(data) for data in STUDIES]
-        claims = {data["slug"]: self.claim(data, studies) for data in CLAIMS}
-        reviewer, _ = Reviewer.objects.get_or_create(
-            slug="dana-reyes",
+        for data in MERCHANTS:
+            self.merchant(data)
+        reviewers = {data["slug"]: self.reviewer(data) for data in REVIEWERS}
+        categories = self.categories()
+        people = demo_people(reviewers[GLUTAMINE["reviewer"]])
+        for data in GUIDES:
+            guide = self.guide(data, reviewers[data["reviewer"]], categories[data["category"]], people, now)
+            self.stdout.write(f"Demo guide ready at {guide.get_absolute_url()}")
+        glutamine = [self.product(data, now) for data in GLUTAMINE["products"]]
+        shop.seed(glutamine)  # a merchant whose price feed the development server serves
+        self.in_review(reviewers[GLUTAMINE["reviewer"]], categories[GLUTAMINE["category"]], glutamine[0], people)
+        self.pages()
+        self.stdout.write(self.style.SUCCESS(f"{len(GUIDES)} demo guides ready, and one in review."))
+
+    def merchant(self, data):
+        merchant, _ = Merchant.objects.get_or_create(
+            name=data["name"],
             defaults={
-                "name": "Dana Reyes",
-                "credentials": "RND",
-                "title": "Registered Nutritionist-Dietitian",
-                "licensing_body": "Professional Regulation Commission (PRC)",
-                "licence_number": "0012345",
-                "bio": (
-                    "Dana is a demo reviewer: a registered nutritionist-dietitian with ten years of "
-                    "clinical practice in gastroenterology wards."
-                ),
+                "slug": slugify(data["name"]),
+                "domains": data["domains"],
+                "price_max_age": data["price_max_age"],
             },
         )
-        parent, _ = Category.objects.get_or_create(slug="amino-acid", defaults={"name": "Amino Acid"})
-        category, _ = Category.objects.get_or_create(
-            slug="gut-health",
-            defaults={"name": "Gut Health", "parent": parent},
-        )
-        products = {data["sku"]: self.product(data, now) for data in PRODUCTS}
-        shop.seed(list(products.values()))  # a merchant whose price feed the development server serves
-        people = demo_people(reviewer)
-        # The guide, not a pending change an editor may have started on it.
-        existing = Guide.objects.exclude_pending_changes().filter(slug=GUIDE_SLUG).first()
-        for title, _, claim_slug in KEY_BENEFITS if existing else []:
-            # Guides seeded before benefits had claims get theirs now.
-            existing.key_benefits.filter(title=title, claim=None).update(claim=claims[claim_slug])
+        # Shops made before merchants had domains get theirs now.
+        Merchant.objects.filter(pk=merchant.pk, domains="").update(domains=data["domains"])
+        return merchant
+
+    def reviewer(self, data):
+        fields = {key: value for key, value in data.items() if key not in {"slug", "portrait"}}
+        reviewer, _ = Reviewer.objects.get_or_create(slug=data["slug"], defaults=fields)
+        if not reviewer.photo:
+            reviewer.photo.save(f"{reviewer.slug}.png", ContentFile(reviewer_portrait(*data["portrait"])))
+        return reviewer
+
+    def categories(self):
+        made = {}
+        for slug, name, parent in CATEGORIES:
+            made[slug], _ = Category.objects.get_or_create(
+                slug=slug, defaults={"name": name, "parent": made.get(parent)}
+            )
+        return made
+
+    def guide(self, data, reviewer, category, people, now):
+        """One demo guide with everything it shows, made through the workflow: studies, claims, parts,
+        products, its publication and its later notes for readers."""
+        studies = [self.study(study) for study in data["studies"]]
+        claims = {claim["slug"]: self.claim(claim) for claim in data.get("claims", [])}
+        products = [self.product(product, now) for product in data.get("products", [])]
         guide = create_demo_guide(
-            slug=GUIDE_SLUG,
+            slug=data["slug"],
             fields={
-                "title": "L-Glutamine for Gut Health: Tight Junctions, Leaky Gut and the Evidence",
+                "title": data["title"],
+                "kind": data.get("kind", Guide.Kind.COMPARISON),
                 "category": category,
-                "evidence_grade": "limited",
+                "evidence_grade": data["grade"],
+                "grade_override_reason": data.get("grade_override_reason", ""),
                 "reviewer": reviewer,
-                "intro": INTRO,
-                "expert_take": EXPERT_TAKE,
-                "featured": True,
+                "intro": data["intro"],
+                "typical_dose": data.get("typical_dose", ""),
+                "expert_take": data.get("expert_take", ""),
+                "featured": data.get("featured", False),
             },
-            add_parts=lambda guide: self.parts(guide, studies, claims, products),
+            add_parts=lambda guide: self.parts(guide, data, studies, claims, products),
             people=people,
-            published_at=now - timedelta(days=27),
+            published_at=data["published_at"],
         )
+        for title, _, claim_slug in data.get("key_benefits", []):
+            # Guides seeded before benefits had claims get theirs now.
+            claim = claims.get(claim_slug) or Claim.objects.get(slug=claim_slug)
+            guide.key_benefits.filter(title=title, claim=None).update(claim=claim)
+        self.changes(guide, data, reviewer)
+        return guide
+
+    def in_review(self, reviewer, category, product, people):
+        def add_parts(guide):
+            title, text, claim_slug = IN_REVIEW["key_benefit"]
+            KeyBenefit.objects.create(guide=guide, title=title, text=text, claim=Claim.objects.get(slug=claim_slug))
+            RankedProduct.objects.create(guide=guide, product=product, rank=1, **IN_REVIEW["ranking"])
+            for order, (heading, body) in enumerate(IN_REVIEW["sections"]):
+                Section.objects.create(guide=guide, order=order, heading=heading, body=body)
+
         create_demo_guide(
             slug=IN_REVIEW["slug"],
             fields={
@@ -111,13 +154,11 @@ class Command(BaseCommand):
                 "reviewer": reviewer,
                 "intro": IN_REVIEW["intro"],
             },
-            add_parts=lambda guide: self.in_review_parts(guide, claims, products),
+            add_parts=add_parts,
             people=people,
             due_in_days=3,
             assignment_note=IN_REVIEW["assignment_note"],
         )
-        self.pages()
-        self.stdout.write(self.style.SUCCESS(f"Demo guide ready at {guide.get_absolute_url()}"))
 
     def study(self, data):
         data = dict(data)
@@ -133,9 +174,7 @@ class Command(BaseCommand):
         study.topics.add(*topics)
         return study
 
-    def claim(self, data, studies):
-        by_identifier = {study.pmid: study for study in studies if study.pmid}
-        by_identifier |= {study.doi: study for study in studies if study.doi}
+    def claim(self, data):
         grade, reason = data.get("override", ("", ""))
         claim, _ = Claim.objects.get_or_create(
             slug=data["slug"],
@@ -147,88 +186,127 @@ class Command(BaseCommand):
             },
         )
         for identifier, stance in data["evidence"]:
-            ClaimStudy.objects.get_or_create(claim=claim, study=by_identifier[identifier], defaults={"stance": stance})
+            study = Study.objects.with_identifier(pmid=identifier, doi=identifier).get()
+            ClaimStudy.objects.get_or_create(claim=claim, study=study, defaults={"stance": stance})
         return claim
 
-    def parts(self, guide, studies, claims, products):
-        for order, (title, text, claim_slug) in enumerate(KEY_BENEFITS):
-            KeyBenefit.objects.create(guide=guide, order=order, title=title, text=text, claim=claims[claim_slug])
-        for data in PRODUCTS:
-            RankedProduct.objects.create(
+    def parts(self, guide, data, studies, claims, products):
+        for order, (title, text, claim_slug) in enumerate(data.get("key_benefits", [])):
+            claim = claims.get(claim_slug) or Claim.objects.get(slug=claim_slug)  # or another guide's claim
+            KeyBenefit.objects.create(guide=guide, order=order, title=title, text=text, claim=claim)
+        boxes = set(data.get("free_guide_box_after", []))
+        for order, (heading, body) in enumerate(data.get("sections", [])):
+            Section.objects.create(
                 guide=guide,
-                product=products[data["sku"]],
-                rank=data["rank"],
-                award=data["award"],
-                quality_score=data["scores"][0],
-                value_score=data["scores"][1],
-                clinical_score=data["scores"][2],
-                verdict=data["verdict"],
+                order=order,
+                heading=heading,
+                body=body,
+                free_guide_box_after=heading in boxes,
             )
-        for order, (heading, body) in enumerate(SECTIONS):
-            Section.objects.create(guide=guide, order=order, heading=heading, body=body)
-        for order, (complaint, answer) in enumerate(COMPLAINTS):
-            Complaint.objects.create(guide=guide, order=order, complaint=complaint, answer=answer)
-        for order, (severity, text) in enumerate(WARNINGS):
-            SafetyWarning.objects.create(guide=guide, order=order, severity=severity, text=text)
-        for order, (question, answer) in enumerate(FAQS):
+        for order, (complaint, answer, source) in enumerate(data.get("complaints", [])):
+            count, where, year = source or (None, "", None)
+            Complaint.objects.create(
+                guide=guide,
+                order=order,
+                complaint=complaint,
+                answer=answer,
+                review_count=count,
+                review_source=where,
+                review_year=year,
+            )
+        for order, (severity, applies_to, text) in enumerate(data.get("warnings", [])):
+            SafetyWarning.objects.create(guide=guide, order=order, severity=severity, applies_to=applies_to, text=text)
+        for order, (question, answer) in enumerate(data.get("faqs", [])):
             FAQ.objects.create(guide=guide, order=order, question=question, answer=answer)
         for order, study in enumerate(studies):
             # The text's citation markers have already added some of these.
             Citation.objects.update_or_create(guide=guide, study=study, defaults={"order": order})
-
-    def in_review_parts(self, guide, claims, products):
-        title, text, claim_slug = IN_REVIEW["key_benefit"]
-        KeyBenefit.objects.create(guide=guide, title=title, text=text, claim=claims[claim_slug])
-        RankedProduct.objects.create(
-            guide=guide,
-            product=products[PRODUCTS[0]["sku"]],
-            rank=1,
-            award="Best before a hot run",
-            quality_score=PRODUCTS[0]["scores"][0],
-            value_score=PRODUCTS[0]["scores"][1],
-            clinical_score=PRODUCTS[0]["scores"][2],
-            verdict="The trial's dose in one scoop.",
-        )
-        for order, (heading, body) in enumerate(IN_REVIEW["sections"]):
-            Section.objects.create(guide=guide, order=order, heading=heading, body=body)
+        for product, ranking in zip(products, data.get("products", []), strict=True):
+            RankedProduct.objects.create(
+                guide=guide,
+                product=product,
+                rank=ranking["rank"],
+                award=ranking["award"],
+                quality_score=ranking["scores"][0],
+                value_score=ranking["scores"][1],
+                clinical_score=ranking["scores"][2],
+                verdict=ranking["verdict"],
+            )
 
     def product(self, data, now):
-        brand, _ = Brand.objects.get_or_create(
-            name=data["brand"],
-            defaults={"slug": data["brand"].lower().replace(" ", "-")},
-        )
+        brand, _ = Brand.objects.get_or_create(name=data["brand"], defaults={"slug": slugify(data["brand"])})
         product, _ = Product.objects.get_or_create(
             sku=data["sku"],
             defaults={
                 "brand": brand,
                 "name": data["name"],
-                "slug": f"{brand.slug}-{data['name']}".lower().replace(" ", "-"),
+                "slug": slugify(f"{brand.slug}-{data['name']}"),
                 "form": data["form"],
                 "serving_size": data["serving_size"],
                 "amount_per_serving": data["amount_per_serving"],
+                "amount_unit": data.get("amount_unit", Product.Unit.G),
                 "servings_per_container": data["servings_per_container"],
                 "certifications": data["certifications"],
+                "image_alt": f"The {data['name']} {'tub' if data['form'] == 'powder' else 'bottle'} by {data['brand']}",
             },
         )
-        for merchant_name, price in data["offers"]:
-            merchant, _ = Merchant.objects.get_or_create(
-                name=merchant_name,
-                defaults={"slug": merchant_name.lower().replace(" ", "-")},
-            )
-            offer, created = Offer.objects.get_or_create(
-                product=product,
-                merchant=merchant,
-                defaults={
-                    "price": price,
-                    "currency": "USD",
-                    "price_checked_at": now - timedelta(hours=2),
-                    "affiliate_url": f"https://shop.example.com/{merchant.slug}/{data['sku'].lower()}?tag=glutasite-demo",
-                },
-            )
-            if not created and offer.price_checked_at < now - merchant.price_max_age + timedelta(hours=1):
-                offer.price_checked_at = now - timedelta(hours=2)
-                offer.save(update_fields=["price_checked_at"])
+        if not product.image:
+            photo = product_photo(data["brand"], data["name"], data["colour"], data["form"])
+            product.image.save(f"{product.slug}.png", ContentFile(photo))
+        for index, (merchant_name, price) in enumerate(data["offers"]):
+            history = data.get("price_history", []) if index == 0 else []  # the first shop's earlier checks
+            self.offer(product, Merchant.objects.get(name=merchant_name), price, data["sku"], history, now)
         return product
+
+    def offer(self, product, merchant, price, sku, history, now):
+        offer, created = Offer.objects.get_or_create(
+            product=product,
+            merchant=merchant,
+            defaults={
+                "price": price,
+                "currency": "USD",
+                "price_checked_at": now - timedelta(hours=2),
+                "affiliate_url": f"https://shop.example.com/{merchant.slug}/{sku.lower()}?tag=glutasite-demo",
+            },
+        )
+        if created:
+            # Earlier checks, so the product page has a price history to chart.
+            history = [(now - timedelta(days=days), past) for days, past in history]
+            history.append((offer.price_checked_at, offer.price))
+            PriceHistory.objects.bulk_create(
+                PriceHistory(offer=offer, price=p, currency="USD", checked_at=t, source=PriceHistory.Source.IMPORT)
+                for t, p in history
+            )
+        elif offer.price_checked_at < now - merchant.price_max_age + timedelta(hours=1):
+            offer.price_checked_at = now - timedelta(hours=2)
+            offer.save(update_fields=["price_checked_at"])
+
+    def changes(self, guide, data, reviewer):
+        """The guide's later published versions, each with its note for readers under "What changed"."""
+        first = guide.revisions.order_by("number").first()
+        for number, (published_at, note) in enumerate(data.get("changes", []), start=first.number + 1):
+            if GuideRevision.objects.filter(guide=guide, number=number).exists():
+                continue
+            content = revisions.snapshot(guide)
+            GuideRevision.objects.create(
+                guide=guide,
+                number=number,
+                created_at=published_at - timedelta(days=2),
+                created_by=first.created_by,
+                submitted_by=first.submitted_by,
+                content=content,
+                content_hash=revisions.content_hash(content),
+                signed_off_by=reviewer,
+                signed_off_user=reviewer.user,
+                signed_off_at=published_at - timedelta(days=1),
+                published_at=published_at,
+                published_by=first.published_by,
+                change_note=note,
+            )
+            Guide.objects.filter(pk=guide.pk).update(
+                updated_at=published_at,
+                last_reviewed_on=timezone.localdate(published_at - timedelta(days=1)),
+            )
 
     def pages(self):
         for data in PAGES:

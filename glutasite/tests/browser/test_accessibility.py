@@ -6,19 +6,18 @@ from glutasite.tests.pages import reader_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-BLOCKING_IMPACTS = {"serious", "critical"}
 
-
-def test_reader_pages_have_no_serious_accessibility_violations(transactional_db, live_server, page):
+@pytest.mark.parametrize(("width", "height"), [(360, 740), (1280, 800)])
+def test_reader_pages_have_no_accessibility_violations_of_any_impact(
+    transactional_db, live_server, page, width, height
+):
     call_command("seed_demo", verbosity=0)
+    page.set_viewport_size({"width": width, "height": height})
     axe = Axe()
-    found, moderate = {}, {}
+    found = {}
     for name, path in reader_pages().items():
         page.goto(live_server.url + path)
-        violations = axe.run(page).response["violations"]
-        found[name] = [describe(v) for v in violations if v["impact"] in BLOCKING_IMPACTS]
-        moderate[name] = [describe(v) for v in violations if v["impact"] not in BLOCKING_IMPACTS]
-    print("axe moderate and minor findings:", moderate)  # listed in the closing note, not a failure
+        found[name] = [describe(v) for v in axe.run(page).response["violations"]]
     assert found == {name: [] for name in found}
 
 

@@ -43,7 +43,7 @@ FIND_INJECTED = """() => {
     }
     if (name === 'meta' && element.hasAttribute('http-equiv')) found.push('meta http-equiv');
     if (name === 'form' && !element.matches(ours)) found.push('form');
-    if (name === 'svg' && !element.parentElement.matches('figure.price-chart')) found.push('svg');
+    if (name === 'svg' && !element.closest('figure.price-chart')) found.push('svg');
   }
   for (const link of document.links) {
     if (['javascript:', 'data:', 'vbscript:'].includes(link.protocol)) found.push(`link to ${link.protocol}`);
