@@ -1,5 +1,6 @@
 import secrets
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -253,6 +254,55 @@ class Offer(models.Model):
         if self.price_checked_at and self.price_checked_at > timezone.now() + CLOCK_SKEW:
             raise ValidationError({"price_checked_at": "A price cannot be checked in the future."})
 
+    def observe_price(self, price, currency, checked_at):
+        """The one rule for setting a price, on every path that sets one (admin, spreadsheet import, and
+        the price feeds, which import): a price seen at least as recently as the stored check becomes the
+        offer's price; an older one goes into the price history in its time order but never replaces a
+        newer price, nor moves the check time back. Call it on the stored offer, locked when saving."""
+        if not self._state.adding and self.price_checked_at and checked_at < self.price_checked_at:
+            kept = (self.price, self.currency, self.price_checked_at)
+            return PriceObservation(self, price, currency, checked_at, current=False, new_price=False, kept=kept)
+        new_price = self._state.adding or (self.price, self.currency) != (price, currency)
+        self.price, self.currency, self.price_checked_at = price, currency, checked_at
+        return PriceObservation(self, price, currency, checked_at, current=True, new_price=new_price)
+
+
+@dataclass(frozen=True)
+class PriceObservation:
+    """A price seen at an offer at a time, and what `Offer.observe_price` did with it."""
+
+    offer: Offer
+    price: Decimal
+    currency: str
+    checked_at: datetime
+    current: bool  # it is now the offer's price
+    new_price: bool  # it differs from the price the offer had (or the offer is new)
+    kept: tuple | None = None  # when older: the newer (price, currency, checked_at) the offer kept
+
+    @property
+    def recorded(self):
+        """Whether it belongs in the price history: a new price, or any older observation."""
+        return self.new_price or not self.current
+
+    def __str__(self):
+        return self.describe()
+
+    def describe(self, *, recorded_before=False):
+        """“25.00 checked 2026-11-20 09:00 is older than the stored 20.00 checked 2026-11-20 10:00; added to
+        the price history only.” for an older observation; the price and time for a current one."""
+        price, currency, checked_at = self.kept or (self.price, self.currency, self.checked_at)
+        same = currency == self.currency
+        seen = f"{'' if same else self.currency + ' '}{self.price} checked {_minute(self.checked_at)}"
+        if self.current:
+            return seen
+        stored = f"{'' if same else currency + ' '}{price} checked {_minute(checked_at)}"
+        done = "it is already in the price history" if recorded_before else "added to the price history only"
+        return f"{seen} is older than the stored {stored}; {done}."
+
+
+def _minute(moment):
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
 
 def best_offer(offers):
     """The offer to send a reader to: the cheapest buyable one.
@@ -268,22 +318,26 @@ def best_offer(offers):
 
 
 class PriceHistoryQuerySet(models.QuerySet):
-    def record(self, offers, *, source, user=None):
-        """Write the current price of each offer; the importer's bulk writes and the admin both call this."""
-        return self.bulk_create(
-            [
-                PriceHistory(
-                    offer=offer,
-                    price=offer.price,
-                    currency=offer.currency,
-                    checked_at=offer.price_checked_at,
-                    source=source,
-                    changed_by=user,
+    def record(self, observations, *, source, user=None):
+        """Write the `PriceObservation`s that belong in the history (new prices and older observations), or
+        the current price of offers given as such; the importer's bulk writes and the admin both call this.
+        An observation already in the history is not written twice."""
+        rows = []
+        for seen in observations:
+            if isinstance(seen, Offer):
+                seen = PriceObservation(seen, seen.price, seen.currency, seen.price_checked_at, True, True)
+            if seen.recorded:
+                rows.append(
+                    PriceHistory(
+                        offer=seen.offer,
+                        price=seen.price,
+                        currency=seen.currency,
+                        checked_at=seen.checked_at,
+                        source=source,
+                        changed_by=user,
+                    ),
                 )
-                for offer in offers
-            ],
-            batch_size=1000,
-        )
+        return self.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
 
 
 class PriceHistory(models.Model):
@@ -310,7 +364,13 @@ class PriceHistory(models.Model):
     class Meta:
         ordering = ["offer", "checked_at"]
         verbose_name_plural = "price history"
-        indexes = [models.Index(fields=["offer", "checked_at"], name="products_pricehistory_offer_at")]
+        constraints = [
+            # One row per price seen at a time: the same observation imported twice is one row.
+            models.UniqueConstraint(
+                fields=["offer", "checked_at", "price", "currency"],
+                name="products_pricehistory_one_row_per_observation",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.offer}: {self.currency} {self.price} on {self.checked_at:%Y-%m-%d %H:%M}"
