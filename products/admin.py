@@ -15,6 +15,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import admin_import
 from .exports import EXPORT_FORMATS, OfferResource, ProductResource
+from .keys import normalise_key, sku_problem
 from .models import AffiliateClick, Brand, Merchant, Offer, PriceHistory, Product
 
 CLICK_WINDOW = timedelta(days=30)
@@ -74,6 +75,14 @@ PRODUCT_IMAGE_MAX_MB = 5
 
 
 class ProductForm(forms.ModelForm):
+    def clean_sku(self):
+        """The same spelling the import gives a SKU, so a look-alike cannot make a second product."""
+        sku = normalise_key(self.cleaned_data.get("sku"))
+        problem = sku_problem(sku)
+        if problem:
+            raise forms.ValidationError(problem)
+        return sku
+
     def clean_image(self):
         image = self.cleaned_data.get("image")
         if isinstance(image, UploadedFile) and image.size > PRODUCT_IMAGE_MAX_MB * 1024 * 1024:
