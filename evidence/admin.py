@@ -102,7 +102,7 @@ class StudyAdmin(SimpleHistoryAdmin):
                 messages.error(request, "That preview has expired or was already imported. Upload the file again.")
                 return redirect("admin:evidence_study_import")
             del request.session[IMPORT_SESSION_KEY]
-            report = import_references(pending["text"])
+            report = import_references(pending["text"], user=request.user, file_name=pending["name"])
             if not report.ok:  # the library changed between preview and confirm
                 context.update(report=report, file_name=pending["name"])
                 return TemplateResponse(request, "evidence/admin/study_import.html", context)
@@ -116,7 +116,7 @@ class StudyAdmin(SimpleHistoryAdmin):
                 context["file_name"] = upload.name
                 try:
                     text = decode_upload(upload.read())
-                    report = import_references(text, dry_run=True)
+                    report = import_references(text, dry_run=True, file_name=upload.name)
                 except ImportFileError as error:
                     form.add_error("file", str(error))
                 else:
