@@ -19,6 +19,7 @@ IMPORT_SESSION_KEY = "evidence_reference_import"
 class ReferenceUploadForm(forms.Form):
     file = forms.FileField(
         label="Reference file",
+        allow_empty_file=True,  # decode_upload says what is wrong with it, as the command does
         help_text=(
             "An RIS (Zotero, EndNote, Mendeley), BibTeX or PubMed MEDLINE (.nbib) export, "
             f"up to {MAX_IMPORT_BYTES // 1024 // 1024} MB. You will see what changes before anything is saved."
