@@ -51,8 +51,9 @@ def text(value, cells=None):
             "Open the file in Excel or LibreOffice, let it calculate (or paste the column as values), save and "
             "import again.",
         )
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
+    if isinstance(value, float):
+        # As a spreadsheet shows it: 100 for 100.0, 0.3 for 0.1 + 0.2, 1e+30 rather than 31 digits.
+        value = int(value) if value.is_integer() and abs(value) < 1e15 else format(value, ".15g")
     elif (
         isinstance(value, Decimal)
         and value.is_finite()

@@ -17,6 +17,7 @@ import zipfile
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from xml.etree.ElementTree import iterparse
+from xml.parsers.expat import ExpatError, ParserCreate
 
 from django.conf import settings
 from openpyxl.utils import get_column_letter
@@ -303,6 +304,8 @@ def _refuse_what_is_not_a_workbook(data, name, save_as):
             "This ODS file is protected with a password, so it cannot be read. Open it in LibreOffice, remove the "
             "password (File → Properties → Security), save and import again.",
         )
+    if name == "ODS":
+        _refuse_broken_xml(archive, "content.xml", save_as)
     limit = settings.PRODUCTS_IMPORT_MAX_UPLOAD_MB * MAX_UNPACKED_RATIO * MB
     unpacked = sum(info.file_size for info in members)
     if unpacked > limit:
@@ -310,6 +313,27 @@ def _refuse_what_is_not_a_workbook(data, name, save_as):
             f"This file unpacks to {unpacked / MB:,.0f} MB, far more than a spreadsheet of its size holds "
             f"(at most {limit / MB:,.0f} MB). It may be damaged; save it again from Excel or LibreOffice.",
         )
+
+
+def _refuse_broken_xml(archive, member, save_as):
+    """odfpy prints a part it cannot parse to standard output and reads what came before it, so a cut-off
+    ODS would import its first rows; its content is checked here first, streamed, with no DTD allowed."""
+
+    def no_dtd(*args):
+        raise ExpatError("a document type declaration, which no spreadsheet writes")
+
+    parser = ParserCreate()
+    parser.StartDoctypeDeclHandler = no_dtd
+    try:
+        with archive.open(member) as xml:
+            while chunk := xml.read(MB):
+                parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except KeyError:
+        return  # no content at all: odfpy says the file cannot be opened
+    except (ExpatError, zipfile.BadZipFile, OSError) as error:
+        line = f" near line {parser.ErrorLineNumber}" if parser.ErrorLineNumber > 1 else ""
+        raise ImportFileError(_cannot_open("ODS", f"it is damaged (its {member} breaks off{line})", save_as)) from error
 
 
 def _member(archive, name):

@@ -6,23 +6,35 @@ and messages. Files are built when first asked for and kept for the session.
 """
 
 import codecs
-import io
-import re
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
-import openpyxl
-from odf.opendocument import OpenDocumentSpreadsheet
-from odf.style import Style, TableProperties
-from odf.table import Table, TableCell, TableRow
-from odf.text import P
+from odf.table import TableCell
 
 from products.spreadsheets import EMPTY_FILE, MAX_COLUMNS, MAX_ROWS, NO_ROWS
-from products.tests.files import HEADER, csv_bytes, row, xlsx_bytes
+from products.tests.damaged import (
+    INSTRUCTIONS,
+    LONG,
+    OLE,
+    dated,
+    header_line,
+    many_rows,
+    ods_date_stored_as,
+    ods_price_stored_as,
+    ods_under_password,
+    rewrite,
+    row_line,
+    text_csv,
+    workbook,
+    xlsx_error_cell,
+    xlsx_formula_without_value,
+    xlsx_missing_shared_string,
+    xlsx_price_cell,
+    xlsx_with_title_row,
+)
+from products.tests.files import HEADER, csv_bytes, ods_bytes, row, xlsx_bytes
 
-PRICE = HEADER.index("price")  # column J
 RETYPE = "Type the cell again in Excel or LibreOffice, save the file and import it again."
 
 
@@ -33,6 +45,7 @@ class Case:
     build: Callable[[], bytes]
     message: str  # what staff are told (the start of it), or "" when the file is read correctly
     imported: int = 0  # offers a file read correctly imports
+    products: int = 1  # and the products they are of
 
     @property
     def data(self):
@@ -43,158 +56,6 @@ class Case:
 def _built(case):
     return case.build()
 
-
-# ---------------------------------------------------------------- builders
-
-
-def text_csv(lines, newline="\n"):
-    return newline.join(lines).encode() + newline.encode()
-
-
-def header_line(separator=","):
-    return separator.join(HEADER)
-
-
-def row_line(separator=",", **overrides):
-    return separator.join(str(value) for value in row(**overrides))
-
-
-def rewrite(data, member, change):
-    """The zip archive `data` with `member` passed through `change`."""
-    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            body = source.read(info.filename)
-            target.writestr(info, change(body) if info.filename == member else body)
-    return out.getvalue()
-
-
-def xlsx_price_cell(raw):
-    """An XLSX whose first price cell stores `raw` as its number, as no spreadsheet would write it."""
-    data = xlsx_bytes([row(price=12.5)])
-    return rewrite(data, "xl/worksheets/sheet1.xml", lambda xml: xml.replace(b"<v>12.5</v>", f"<v>{raw}</v>".encode()))
-
-
-def xlsx_error_cell():
-    def divide_by_zero(xml):
-        return xml.replace(b'<c r="J2" t="n"><v>12.5</v>', b'<c r="J2" t="e"><v>#DIV/0!</v>')
-
-    return rewrite(xlsx_bytes([row(price=12.5)]), "xl/worksheets/sheet1.xml", divide_by_zero)
-
-
-def xlsx_missing_shared_string():
-    def point_far(xml):
-        return re.sub(rb'<c r="C2" t="inlineStr">.*?</c>', b'<c r="C2" t="s"><v>999</v></c>', xml)
-
-    return rewrite(xlsx_bytes([row()]), "xl/worksheets/sheet1.xml", point_far)
-
-
-def workbook(sheets, hidden=()):
-    """An XLSX with the named sheets (title -> rows), some of them hidden."""
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for title, rows in sheets.items():
-        sheet = book.create_sheet(title)
-        for values in rows:
-            sheet.append(values)
-        if title in hidden:
-            sheet.sheet_state = "hidden"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-INSTRUCTIONS = [["How to fill in this file"], ["One row per offer; prices like 29.99."]]
-
-
-def xlsx_with_title_row():
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append(["Price list, November"])
-    sheet.merge_cells("A1:N1")
-    sheet.append(HEADER)
-    sheet.append(row())
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def xlsx_formula_without_value():
-    return xlsx_bytes([row(price="=K9*1.2")])
-
-
-def ods(sheets, hidden=(), cell=None):
-    """An ODS with the named sheets (title -> rows); `cell(value)` may write a cell its own way."""
-    document = OpenDocumentSpreadsheet()
-    hide = Style(name="hidden", family="table")
-    hide.addElement(TableProperties(display="false"))
-    document.automaticstyles.addElement(hide)
-    for title, rows in sheets.items():
-        table = Table(name=title, stylename=hide if title in hidden else None)
-        for values in rows:
-            table_row = TableRow()
-            for value in values:
-                written = cell(value) if cell else None
-                if written is None:
-                    written = TableCell(valuetype="string")
-                    written.addElement(P(text=str(value)))
-                table_row.addElement(written)
-            table.addElement(table_row)
-        document.spreadsheet.addElement(table)
-    buffer = io.BytesIO()
-    document.write(buffer)
-    return buffer.getvalue()
-
-
-def ods_price_stored_as(raw):
-    def cell(value):
-        if value == "STORED":
-            written = TableCell(valuetype="float", value=raw)
-            written.addElement(P(text=raw))
-            return written
-        return None
-
-    return ods({"Offers": [HEADER, row(price="STORED")]}, cell=cell)
-
-
-def ods_date_stored_as(raw):
-    def cell(value):
-        if value == "STORED":
-            return TableCell(valuetype="date", datevalue=raw)
-        return None
-
-    return ods({"Offers": [HEADER, row(price_checked_at="STORED")]}, cell=cell)
-
-
-def ods_under_password():
-    manifest = (
-        b'<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
-        b'<manifest:file-entry manifest:full-path="content.xml"><manifest:encryption-data/></manifest:file-entry>'
-        b"</manifest:manifest>"
-    )
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
-        archive.writestr("META-INF/manifest.xml", manifest)
-        archive.writestr("content.xml", b"\x8a\x13 encrypted bytes")
-    return out.getvalue()
-
-
-OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
-
-
-def many_rows(count):
-    line = ",".join(["x"] * 3)
-    return ("sku,brand,product\n" + (line + "\n") * count).encode()
-
-
-def dated(*written):
-    return csv_bytes([row(sku=f"D-{n}", product=f"P {n}", price_checked_at=w) for n, w in enumerate(written)])
-
-
-LONG = "9" * 32768
-
-# ---------------------------------------------------------------- the corpus
 
 CASES = [
     # CSV: text that is not what it says
@@ -235,7 +96,7 @@ CASES = [
         "offers.csv",
         lambda: text_csv([header_line(), row_line(), "\ufeff" + row_line(merchant="iHerb")]),
         "",
-        imported=2,
+        imported=2,  # of one product: the mark is not part of the second row's SKU
     ),
     Case(
         "two exports joined (the header again)",
@@ -328,6 +189,7 @@ CASES = [
         lambda: dated("2026-11-20", "2026-11-20 14:05", "2026-11-20T14:05:00Z", "2026/11/20", "2026-11-20T14:05+01:00"),
         "",
         imported=5,
+        products=5,
     ),
     Case("negative zero", "offers.csv", lambda: csv_bytes([row(price="-0.00")]), "", imported=1),
     Case(
@@ -355,7 +217,7 @@ CASES = [
         "Row 2, column “sku” (A): “NОW-GLN” mixes Latin and Cyrillic letters (О is Cyrillic).",
     ),
     Case(
-        "a servings count past any integer",
+        "a servings count written as 1e30",
         "offers.csv",
         lambda: csv_bytes([row(servings_per_container="1e30")]),
         "Row 2, column “servings_per_container” (G): “1e30” is not a whole number.",
@@ -383,7 +245,7 @@ CASES = [
         "1E+30 in an XLSX price",
         "offers.xlsx",
         lambda: xlsx_price_cell("1E+30"),
-        "Row 2, column “price” (J): “1000000000000000019884624838656” is too large for a price.",
+        "Row 2, column “price” (J): “1e+30” is too large for a price.",
     ),
     Case(
         "29.999 in an XLSX number cell",
@@ -432,6 +294,18 @@ CASES = [
         "offers.xlsx",
         lambda: xlsx_bytes([row()])[:-300],
         "This file could not be opened as an XLSX spreadsheet: it is cut off or damaged",
+    ),
+    Case(
+        "an XLSX whose sheet XML is cut off",
+        "offers.xlsx",
+        lambda: rewrite(xlsx_bytes([row()]), "xl/worksheets/sheet1.xml", lambda xml: xml[: len(xml) // 2]),
+        "This file could not be read as XLSX: it looks damaged. Open it in Excel or LibreOffice, save it again",
+    ),
+    Case(
+        "an ODS whose content XML is cut off",
+        "offers.ods",
+        lambda: rewrite(ods_bytes([HEADER, row()]), "content.xml", lambda xml: xml[: len(xml) // 2]),
+        "This file could not be opened as an ODS spreadsheet: it is damaged (its content.xml breaks off",
     ),
     Case("an empty workbook", "offers.xlsx", lambda: workbook({"Sheet": []}), EMPTY_FILE),
     Case(
@@ -488,14 +362,17 @@ CASES = [
     Case(
         "an ODS with a hidden sheet of old offers",
         "offers.ods",
-        lambda: ods({"Old": [HEADER, row(price="1.00")], "Offers": [HEADER, row()]}, hidden={"Old"}),
+        lambda: ods_bytes(
+            sheets={"Old": [HEADER, row(sku="OLD-1"), row(sku="OLD-2")], "Offers": [HEADER, row()]},
+            hidden={"Old"},
+        ),
         "",
         imported=1,
     ),
     Case(
         "an ODS whose only offers are hidden",
         "offers.ods",
-        lambda: ods({"Notes": [["Read me"]], "Offers": [HEADER, row()]}, hidden={"Offers"}),
+        lambda: ods_bytes(sheets={"Notes": [["Read me"]], "Offers": [HEADER, row()]}, hidden={"Offers"}),
         "The offers are on the sheet “Offers”, which is hidden",
     ),
     Case(
@@ -513,8 +390,8 @@ CASES = [
     Case(
         "a date serial where text is expected (ODS date in the SKU)",
         "offers.ods",
-        lambda: ods(
-            {"Offers": [HEADER, row(sku="STORED")]},
+        lambda: ods_bytes(
+            [HEADER, row(sku="STORED")],
             cell=lambda v: TableCell(valuetype="date", datevalue="2026-11-20") if v == "STORED" else None,
         ),
         "",

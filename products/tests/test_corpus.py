@@ -80,6 +80,7 @@ def test_each_file_is_refused_with_its_fault_and_place_or_read_correctly(case):
         assert report is not None
         assert report.ok, message
         assert report.counts["new"] == Offer.objects.count() == case.imported
+        assert Product.objects.count() == case.products
 
 
 @pytest.mark.parametrize("case", REFUSED, ids=[case.fault for case in REFUSED])
