@@ -16,7 +16,9 @@ stored products and offers it matches in key order, so two imports sharing
 offers wait for each other instead of deadlocking; a deadlock, a
 serialisation failure or a new brand, merchant, product or offer created at
 the same moment by another import (a unique key taken) starts the plan again
-on what is now stored, a few times, before the file is refused.
+on what is now stored, a few times, before the file is refused; so does a
+wait for another import's locks that outlasts the database's lock or
+statement timeout.
 """
 
 import random
@@ -29,7 +31,7 @@ from django.utils import timezone
 
 from .columns import Header
 from .models import Offer
-from .planning import Outcome, Plan
+from .planning import Outcome, Plan, RowsBusy
 from .signals import offers_imported
 from .spreadsheets import NO_ROWS, Problem, is_blank
 
@@ -69,7 +71,7 @@ class ImportReport:
     @property
     def kept(self):
         """“Row 7: 25.00 checked … is older than the stored …”, for every row whose price was not taken."""
-        return [f"Row {outcome.number}: {outcome.older}" for outcome in self.outcomes if outcome.older]
+        return [f"Row {outcome.number}: {outcome.kept}" for outcome in self.outcomes if outcome.kept]
 
     @property
     def summary(self):
@@ -138,7 +140,7 @@ def _plan_and_write(rows, header, report, *, user, reason):
                 plan = Plan(rows, header, lock=not report.dry_run)
                 if not plan.problems and not report.dry_run:
                     plan.write(user=user, reason=reason)
-        except (IntegrityError, OperationalError) as error:
+        except (IntegrityError, OperationalError, RowsBusy) as error:
             if not _worth_retrying(error):
                 raise
             if attempt == ATTEMPTS:
@@ -151,8 +153,8 @@ def _plan_and_write(rows, header, report, *, user, reason):
 
 
 def _worth_retrying(error):
-    if isinstance(error, IntegrityError):
-        return True  # a key the plan found free was taken by an import that committed meanwhile
+    if isinstance(error, IntegrityError | RowsBusy):
+        return True  # a key the plan found free was taken meanwhile, or rows stayed locked too long
     cause = error.__cause__
     return getattr(cause, "sqlstate", None) in RETRY_SQLSTATES or "database is locked" in str(error)
 

@@ -10,15 +10,23 @@ own field rules, and `write()`s it with bulk queries and history entries.
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.db import OperationalError
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from .columns import COLUMNS, column_filling, columns_of
-from .models import Brand, Merchant, Offer, PriceHistory, Product
+from .models import Brand, Merchant, Offer, PriceHistory, PriceObservation, Product
 
 QUERY_CHUNK = 2000
+# Waiting for another import's locks may outlast a statement or lock timeout: the import is then planned
+# again, like after a deadlock, instead of failing as if the database were down.
+LOCK_WAIT_ENDED = {"57014", "55P03"}  # query_canceled, lock_not_available
+
+
+class RowsBusy(Exception):
+    """Another import held the rows this one wanted for longer than the database lets a query wait."""
 
 
 @dataclass
@@ -29,7 +37,8 @@ class Outcome:
     action: str  # "new", "updated" or "unchanged"
     object: Offer
     changes: list = field(default_factory=list)  # the columns whose values change
-    older: str = ""  # when a newer price is stored: what was kept, for the preview
+    older: PriceObservation | None = None  # the row's price, when a newer one is stored
+    kept: str = ""  # then: what was kept, for the preview
 
 
 class Plan:
@@ -128,7 +137,7 @@ class Plan:
         if self.lock:
             stored = stored.select_for_update(of=("self",))
         for start in range(0, len(skus), QUERY_CHUNK):
-            for product in stored.filter(sku__in=skus[start : start + QUERY_CHUNK]):
+            for product in _waiting(stored.filter(sku__in=skus[start : start + QUERY_CHUNK])):
                 found[product.sku] = product
         return found
 
@@ -138,7 +147,7 @@ class Plan:
         if self.lock:
             stored = stored.select_for_update()
         for start in range(0, len(product_ids), QUERY_CHUNK):
-            for offer in stored.filter(product_id__in=product_ids[start : start + QUERY_CHUNK]):
+            for offer in _waiting(stored.filter(product_id__in=product_ids[start : start + QUERY_CHUNK])):
                 found[(offer.product_id, offer.merchant_id)] = offer
         return found
 
@@ -224,16 +233,17 @@ class Plan:
         older = [outcome for outcome in self.outcomes if outcome.older]
         recorded = set()
         ids = sorted({outcome.object.pk for outcome in older})
+        times = [outcome.older.checked_at for outcome in older]
         for start in range(0, len(ids), QUERY_CHUNK):
             recorded.update(
                 PriceHistory.objects.filter(
                     offer_id__in=ids[start : start + QUERY_CHUNK],
-                    checked_at__in={outcome.older.checked_at for outcome in older},
+                    checked_at__range=(min(times), max(times)),
                 ).values_list("offer_id", "checked_at", "price", "currency"),
             )
         for outcome in older:
             seen = outcome.older
-            outcome.older = seen.describe(
+            outcome.kept = seen.describe(
                 recorded_before=(seen.offer.pk, seen.checked_at, seen.price, seen.currency) in recorded
             )
 
@@ -303,6 +313,16 @@ class Plan:
         for product, base, with_sku in wanted:
             product.slug = base if base not in taken else _free_slug(with_sku, taken, 300)
             taken.add(product.slug)
+
+
+def _waiting(queryset):
+    """The rows of `queryset`, raising RowsBusy when waiting for their locks ended in a timeout."""
+    try:
+        return list(queryset)
+    except OperationalError as error:
+        if getattr(error.__cause__, "sqlstate", None) in LOCK_WAIT_ENDED:
+            raise RowsBusy from error
+        raise
 
 
 def _free_slug(slug, taken, max_length):

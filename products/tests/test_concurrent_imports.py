@@ -9,8 +9,9 @@ import time
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 
+from products.importing import RACE
 from products.models import Brand, Merchant, Offer, PriceHistory, Product
 from products.planning import Plan
 from products.tests.files import csv_bytes, row, run
@@ -135,3 +136,27 @@ def test_the_newer_price_wins_when_the_older_import_commits_last(monkeypatch):
     assert [report.problems for report in reports] == [[], []]
     assert list(Offer.objects.values_list("price", flat=True)) == [Decimal("20.00")]
     assert sorted(PriceHistory.objects.values_list("price", flat=True)) == [Decimal(p) for p in ("15", "20", "25")]
+
+
+def test_an_import_kept_waiting_for_locked_offers_past_the_lock_timeout_is_refused_not_crashed():
+    run(csv_bytes([row(price="15.00", price_checked_at="2026-11-20 08:00")]))
+    locked, released = threading.Event(), threading.Event()
+
+    def hold_the_offer():
+        with transaction.atomic():
+            list(Offer.objects.select_for_update())
+            locked.set()
+            released.wait(timeout=10)
+
+    def import_meanwhile():
+        locked.wait(timeout=5)
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '100ms'")
+        try:
+            return run(csv_bytes([row(price="20.00", price_checked_at="2026-11-20 10:00")]))
+        finally:
+            released.set()
+
+    _, report = at_once(hold_the_offer, import_meanwhile)
+    assert [str(problem) for problem in report.problems] == [RACE]
+    assert list(Offer.objects.values_list("price", flat=True)) == [Decimal("15.00")]
