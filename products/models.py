@@ -1,6 +1,5 @@
 import secrets
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -10,6 +9,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
+
+from .observations import PriceObservation
 
 HTTPS_URL_VALIDATOR = URLValidator(schemes=["https"], message="Enter a full https:// address.")
 # A price may be checked a few minutes “in the future” when the clocks of the
@@ -265,43 +266,6 @@ class Offer(models.Model):
         new_price = self._state.adding or (self.price, self.currency) != (price, currency)
         self.price, self.currency, self.price_checked_at = price, currency, checked_at
         return PriceObservation(self, price, currency, checked_at, current=True, new_price=new_price)
-
-
-@dataclass(frozen=True)
-class PriceObservation:
-    """A price seen at an offer at a time, and what `Offer.observe_price` did with it."""
-
-    offer: Offer
-    price: Decimal
-    currency: str
-    checked_at: datetime
-    current: bool  # it is now the offer's price
-    new_price: bool  # it differs from the price the offer had (or the offer is new)
-    kept: tuple | None = None  # when older: the newer (price, currency, checked_at) the offer kept
-
-    @property
-    def recorded(self):
-        """Whether it belongs in the price history: a new price, or any older observation."""
-        return self.new_price or not self.current
-
-    def __str__(self):
-        return self.describe()
-
-    def describe(self, *, recorded_before=False):
-        """“25.00 checked 2026-11-20 09:00 is older than the stored 20.00 checked 2026-11-20 10:00; added to
-        the price history only.” for an older observation; the price and time for a current one."""
-        price, currency, checked_at = self.kept or (self.price, self.currency, self.checked_at)
-        same = currency == self.currency
-        seen = f"{'' if same else self.currency + ' '}{self.price} checked {_minute(self.checked_at)}"
-        if self.current:
-            return seen
-        stored = f"{'' if same else currency + ' '}{price} checked {_minute(checked_at)}"
-        done = "it is already in the price history" if recorded_before else "added to the price history only"
-        return f"{seen} is older than the stored {stored}; {done}."
-
-
-def _minute(moment):
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
 def best_offer(offers):
