@@ -59,7 +59,9 @@ def confirm(records, *, dry_run=False):
     """Import looked-up records (or their JSON, kept by a preview), marking retracted papers retracted."""
     records = [from_json(record) if isinstance(record, dict) else record for record in records]
     with transaction.atomic():
-        report = import_records(records, format_name=FORMAT_NAME, dry_run=dry_run)
+        report = import_records(
+            records, format_name=FORMAT_NAME, dry_run=dry_run, reason="Looked up by identifier at PubMed and Crossref"
+        )
         if report.ok and not dry_run:
             retracted = {record.number for record in records if record.marked_retracted}
             for outcome in report.outcomes:

@@ -22,6 +22,7 @@ IMPORT_SESSION_KEY = "evidence_reference_import"
 class ReferenceUploadForm(forms.Form):
     file = forms.FileField(
         label="Reference file",
+        allow_empty_file=True,  # decode_upload says what is wrong with it, as the command does
         help_text=(
             "An RIS (Zotero, EndNote, Mendeley), BibTeX or PubMed MEDLINE (.nbib) export, "
             f"up to {MAX_IMPORT_BYTES // 1024 // 1024} MB. You will see what changes before anything is saved."
@@ -132,7 +133,7 @@ class StudyAdmin(ConcurrentEditAdminMixin, SimpleHistoryAdmin):
                 messages.error(request, "That preview has expired or was already imported. Upload the file again.")
                 return redirect("admin:evidence_study_import")
             del request.session[IMPORT_SESSION_KEY]
-            report = import_references(pending["text"])
+            report = import_references(pending["text"], user=request.user, file_name=pending["name"])
             if not report.ok:  # the library changed between preview and confirm
                 context.update(report=report, file_name=pending["name"])
                 return TemplateResponse(request, "evidence/admin/study_import.html", context)
@@ -146,7 +147,7 @@ class StudyAdmin(ConcurrentEditAdminMixin, SimpleHistoryAdmin):
                 context["file_name"] = upload.name
                 try:
                     text = decode_upload(upload.read())
-                    report = import_references(text, dry_run=True)
+                    report = import_references(text, dry_run=True, file_name=upload.name)
                 except ImportFileError as error:
                     form.add_error("file", str(error))
                 else:

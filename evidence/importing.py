@@ -5,9 +5,11 @@ both call `import_references`. A preview is the same run without the final
 writes, so what an editor confirms is exactly what was previewed.
 
 A record is matched to a stored study by PMID, then DOI (ignoring case),
-then normalised title and year; a match is updated, never duplicated. One bad
+then normalised title and year; a match is updated, never duplicated, through
+`merging.merge_record`, which never lets a record lose what is stored. One bad
 record stops the whole file, with every problem named by record number, and
-a file is written in one transaction. Reading the file formats is
+a file is written in one transaction, with a history entry for each study
+naming who imported which file. Reading the file formats is
 `reference_files.py`'s job.
 """
 
@@ -20,17 +22,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from .merging import BIBLIOGRAPHIC_FIELDS, IDENTIFIER_FIELDS, merge_record, study_values
 from .models import Study, normalise_title
 from .reference_files import ImportFileError, read_records
 
-MAX_AUTHORS = 6  # the reference list prints six names, then "et al." (Vancouver style)
-
-# What an import may change on a study that is already in the library. Everything
-# else (design once set, participants, finding, summary, result, topics,
-# retraction) is the editors' own work and is never overwritten.
-BIBLIOGRAPHIC_FIELDS = ["title", "authors", "journal", "year"]
-IDENTIFIER_FIELDS = ["pmid", "pmcid", "doi", "url"]
 ACTIONS = ["new", "updated", "unchanged", "repeat"]
 
 
@@ -45,6 +43,7 @@ class Outcome:
     changes: list = field(default_factory=list)  # the fields that change
     same_as: int | None = None  # the earlier record a repeat matched
     notes: list = field(default_factory=list)  # for editors to act on; not problems
+    kept: list = field(default_factory=list)  # what the record would have lost, kept from the library
 
 
 @dataclass
@@ -70,6 +69,10 @@ class ImportReport:
         return [f"Record {outcome.number}: {note}" for outcome in self.outcomes for note in outcome.notes]
 
     @property
+    def kept(self):
+        return [f"Record {outcome.number}: {kept}" for outcome in self.outcomes for kept in outcome.kept]
+
+    @property
     def summary(self):
         if not self.ok:
             many = len(self.problems) != 1
@@ -85,21 +88,25 @@ class ImportReport:
         return f"{records}: {', '.join(parts)}. {'Nothing is saved yet' if self.dry_run else 'Saved'}."
 
 
-def import_references(text, *, dry_run=False):
+def import_references(text, *, dry_run=False, user=None, file_name=""):
     """Read `text` and create or update its studies, all or nothing.
 
     Returns an ImportReport whose problems name every bad record, in which
     case nothing is saved; raises ImportFileError when the file cannot be
-    read at all.
+    read at all. History entries name `user` and `file_name`.
     """
     format_name, records, problems = read_records(text)
     if not records and not problems:
         raise ImportFileError(f"The {format_name} file holds no records.")
-    return import_records(records, format_name=format_name, problems=problems, dry_run=dry_run)
+    reason = f"Imported from {file_name}" if file_name else "Imported from a file"
+    return import_records(
+        records, format_name=format_name, problems=problems, dry_run=dry_run, user=user, reason=reason
+    )
 
 
-def import_records(records, *, format_name, problems=(), dry_run=False):
-    """Create or update the studies of `records` (from a file, or looked up by identifier), all or nothing."""
+def import_records(records, *, format_name, problems=(), dry_run=False, user=None, reason=""):
+    """Create or update the studies of `records` (from a file, or looked up by identifier), all or nothing;
+    their history entries name `user` and `reason`."""
     report = ImportReport(format_name=format_name, dry_run=dry_run, problems=list(problems))
     if not report.ok:
         return report
@@ -111,15 +118,8 @@ def import_records(records, *, format_name, problems=(), dry_run=False):
             except ValidationError as error:
                 report.problems.extend(record.problem(message) for message in _messages(error))
         if report.ok and not dry_run:
-            library.save()
+            library.save(user=user, reason=reason)
     return report
-
-
-def _authors_line(names):
-    names = [" ".join(name.split()) for name in names if name.strip()]
-    if len(names) > MAX_AUTHORS:
-        names = [*names[:MAX_AUTHORS], "et al."]
-    return ", ".join(names)
 
 
 def _messages(error):
@@ -182,69 +182,40 @@ class _Library:
         )
 
     def apply(self, record):
-        values = {
-            "title": _clean_title(record.title),
-            "authors": _authors_line(record.authors),
-            "journal": record.journal[:300],
-            "year": record.year,
-            "pmid": record.pmid,
-            "pmcid": record.pmcid,
-            "doi": record.doi,
-            "url": record.url,
-        }
+        study = self.match(record)
+        notes = []
+        if record.marked_retracted:
+            notes.append("PubMed marks this paper as retracted: review it and tick “retracted”.")
+        if study is None:
+            study = Study(design=record.design, **self.new_values(record))
+            self.check(study, record)
+            self.new.append(study)
+            self.index(study)
+            self.first_record[id(study)] = record.number
+            return Outcome(record.number, "new", study, notes=notes)
+        merge = merge_record(study, record)
+        self.check(study, record)
+        if merge.changes and study.pk:
+            self.changed[study.pk] = study
+        self.index(study)
+        first = self.first_record.setdefault(id(study), record.number)
+        action = "repeat" if first != record.number else "updated" if merge.changes else "unchanged"
+        same_as = first if action == "repeat" else None
+        return Outcome(record.number, action, study, merge.changes, same_as=same_as, notes=notes, kept=merge.kept)
+
+    @staticmethod
+    def new_values(record):
+        """A new study needs a title, authors and a year; a stored one keeps its own when a record lacks them."""
+        values = study_values(record)
         if not values["title"]:
             raise ValidationError("it has no title.")
         if not values["authors"]:
             raise ValidationError("it has no authors.")
         if not re.fullmatch(r"[0-9]{4}", values["year"] or ""):
             raise ValidationError(
-                f"its year “{values['year']}” is not a year." if values["year"] else "it has no year."
+                f"its year “{values['year']}” is not a year." if values["year"] else "it has no year.",
             )
-        study = self.match(record)
-        notes = []
-        if record.marked_retracted:
-            notes.append("PubMed marks this paper as retracted: review it and tick “retracted”.")
-        if study is None:
-            study = Study(design=record.design, **values)
-            self.check(study, record)
-            self.new.append(study)
-            self.index(study)
-            self.first_record[id(study)] = record.number
-            return Outcome(record.number, "new", study, notes=notes)
-        changes = self.update(study, values, record)
-        self.check(study, record)
-        if changes and study.pk:
-            self.changed[study.pk] = study
-        self.index(study)
-        first = self.first_record.setdefault(id(study), record.number)
-        if first != record.number:
-            return Outcome(record.number, "repeat", study, changes, same_as=first, notes=notes)
-        return Outcome(record.number, "updated" if changes else "unchanged", study, changes, notes=notes)
-
-    def update(self, study, values, record):
-        changes = []
-        for name in IDENTIFIER_FIELDS:
-            stored, given = getattr(study, name), values[name]
-            if not given or stored.lower() == given.lower():
-                continue
-            if stored and name != "url":
-                label = Study._meta.get_field(name).verbose_name
-                raise ValidationError(
-                    f"it matches “{study}”, but its {label} {given} differs from the stored {stored}.",
-                )
-            setattr(study, name, given)
-            changes.append(Study._meta.get_field(name).verbose_name)
-        for name in BIBLIOGRAPHIC_FIELDS:
-            given = int(values[name]) if name == "year" else values[name]
-            if name == "title" and normalise_title(given) == study.title_key:
-                continue  # the same title in other capitals or punctuation: keep the stored one
-            if given and getattr(study, name) != given:
-                setattr(study, name, given)
-                changes.append(name)
-        if study.design == Study.Design.OTHER and record.design != Study.Design.OTHER:
-            study.design = record.design
-            changes.append("design")
-        return changes
+        return values
 
     def check(self, study, record):
         owner = self.by_pmcid.get(study.pmcid) if study.pmcid else None
@@ -255,26 +226,18 @@ class _Library:
         study.clean_fields(exclude=["slug"])
         study.clean()
 
-    def save(self):
+    def save(self, *, user, reason):
+        history = {"default_user": user, "default_change_reason": reason, "default_date": timezone.now()}
         taken = _slugs_in_use([study.slug_base() for study in self.new])
         for study in self.new:
             study.slug = study.next_free_slug(taken)
             taken.add(study.slug)
-        Study.objects.bulk_create(self.new)
+        if self.new:
+            bulk_create_with_history(self.new, Study, **history)
         changed = list(self.changed.values())
         if changed:
-            Study.objects.bulk_update(
-                changed,
-                [*BIBLIOGRAPHIC_FIELDS, *IDENTIFIER_FIELDS, "design", "title_key"],
-                batch_size=100,
-            )
-
-
-def _clean_title(title):
-    title = " ".join((title or "").split())
-    if title.startswith("[") and title.endswith("]."):
-        title = title[1:-2]  # MEDLINE brackets titles translated into English
-    return title[:-1] if title.endswith(".") and not title.endswith("..") else title
+            fields = [*BIBLIOGRAPHIC_FIELDS, *IDENTIFIER_FIELDS, "design", "title_key"]
+            bulk_update_with_history(changed, Study, fields, batch_size=100, **history)
 
 
 def _slugs_in_use(bases, chunk=200):

@@ -96,16 +96,30 @@ def check_file_size(size):
 def decode_upload(data):
     """Text from an uploaded file's bytes, or an ImportFileError saying why not."""
     check_file_size(len(data))
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16, as some Windows exports write it
+        try:
+            return data.decode("utf-16").lstrip("\ufeff")
+        except UnicodeDecodeError:
+            raise ImportFileError(
+                "The file says it is UTF-16 text but is cut off or damaged. Export it again."
+            ) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
         raise ImportFileError(
-            f"The file is not UTF-8 text (byte {error.start} cannot be read). Export it again as UTF-8.",
+            f"The file is not UTF-8 text (byte {error.start} on line {line} cannot be read). Export it again as UTF-8.",
         ) from None
     # Valid UTF-8 may still hold NUL characters, which no reference has and PostgreSQL cannot store.
     if "\x00" in text:
+        position = text.index(chr(0))
         raise ImportFileError(
-            f"The file holds binary data, not text (character {text.index(chr(0)) + 1}). Export it again as text.",
+            f"The file holds binary data, not text (character {position + 1}, on line "
+            f"{text.count(chr(10), 0, position) + 1}). Export it again as text.",
+        )
+    if not text.strip():
+        raise ImportFileError(
+            "The file is empty: it holds no references. Export them again from your reference manager."
         )
     return text
 

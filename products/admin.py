@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Count, IntegerField, Max, OuterRef, Subquery, Value
@@ -18,6 +18,7 @@ from concurrent_edits.admin import ConcurrentEditAdminMixin, ConcurrentEditInlin
 from . import admin_import
 from .admin_link_health import LinkHealthAdmin  # noqa: F401  registers Link health
 from .exports import EXPORT_FORMATS, OfferResource, ProductResource
+from .keys import normalise_key, sku_problem
 from .models import AffiliateClick, Brand, Merchant, MerchantFeed, Offer, PriceHistory, Product
 
 CLICK_WINDOW = timedelta(days=30)
@@ -55,20 +56,31 @@ class MerchantAdmin(ConcurrentEditAdminMixin, admin.ModelAdmin):
 
 
 def prepare_price_changes(offer_forms):
-    """The offer forms about to save a new offer or a new price. A changed price counts as checked
-    now unless the editor also set when it was checked."""
-    changing = []
+    """The price each offer form is about to save, through `Offer.observe_price` against the stored offer,
+    locked until the save commits: a changed price counts as checked now unless the editor also set when
+    it was checked, and a price checked before the stored one goes into the history, not onto the offer."""
+    observations = []
     for form in offer_forms:
-        if form.instance._state.adding or {"price", "currency"} & set(form.changed_data):
-            if not form.instance._state.adding and "price_checked_at" not in form.changed_data:
-                form.instance.price_checked_at = timezone.now()
-            changing.append(form)
-    return changing
+        offer = form.instance
+        if offer._state.adding:
+            observations.append(offer.observe_price(offer.price, offer.currency, offer.price_checked_at))
+            continue
+        changed = set(form.changed_data)
+        if not {"price", "currency", "price_checked_at"} & changed:
+            continue
+        if "price_checked_at" not in changed:
+            offer.price_checked_at = timezone.now()
+        stored = Offer.objects.select_for_update().get(pk=offer.pk)
+        observations.append(stored.observe_price(offer.price, offer.currency, offer.price_checked_at))
+        offer.price, offer.currency, offer.price_checked_at = stored.price, stored.currency, stored.price_checked_at
+    return observations
 
 
-def record_price_history(request, offer_forms):
-    offers = [form.instance for form in offer_forms if form.instance.pk]
-    PriceHistory.objects.record(offers, source=PriceHistory.Source.ADMIN, user=request.user)
+def record_price_history(request, observations):
+    PriceHistory.objects.record(observations, source=PriceHistory.Source.ADMIN, user=request.user)
+    for seen in observations:
+        if not seen.current:
+            messages.warning(request, f"{seen.offer}: {seen}")
 
 
 class OfferInline(ConcurrentEditInlineMixin, admin.TabularInline):
@@ -92,6 +104,14 @@ PRODUCT_IMAGE_MAX_MB = 5
 
 
 class ProductForm(forms.ModelForm):
+    def clean_sku(self):
+        """The same spelling the import gives a SKU, so a look-alike cannot make a second product."""
+        sku = normalise_key(self.cleaned_data.get("sku"))
+        problem = sku_problem(sku)
+        if problem:
+            raise forms.ValidationError(problem)
+        return sku
+
     def clean_image(self):
         image = self.cleaned_data.get("image")
         if isinstance(image, UploadedFile) and image.size > PRODUCT_IMAGE_MAX_MB * 1024 * 1024:

@@ -53,7 +53,7 @@ def has_import_permission(request):
 
 
 class ProductImportForm(forms.Form):
-    import_file = forms.FileField(label="Spreadsheet")
+    import_file = forms.FileField(label="Spreadsheet", allow_empty_file=True)  # the reader says what is wrong
 
     def clean_import_file(self):
         import_file = self.cleaned_data["import_file"]
@@ -90,7 +90,8 @@ def import_view(model_admin, request):
                 return _start_import_job(request, upload.name, upload.read(), dry_run=True)
             data = upload.read()
             try:
-                report = import_offers(read_dataset(data, format_for_filename(upload.name)), dry_run=True)
+                dataset = read_dataset(data, format_for_filename(upload.name), is_header=columns.names_a_column)
+                report = import_offers(dataset, dry_run=True, file_name=upload.name)
             except ImportFileError as error:
                 form.add_error("import_file", str(error))
             else:
@@ -114,9 +115,9 @@ def confirm_view(model_admin, request):
     try:
         with storage.open(pending["stored_as"]) as kept:
             data = kept.read()
-        dataset = read_dataset(data, format_for_filename(pending["stored_as"]))
+        dataset = read_dataset(data, format_for_filename(pending["stored_as"]), is_header=columns.names_a_column)
         with transaction.atomic():
-            report = import_offers(dataset, user=request.user)
+            report = import_offers(dataset, user=request.user, file_name=pending["file_name"])
             if report.ok:
                 log_import(request.user, report, pending["file_name"])
     except FileNotFoundError:
@@ -192,7 +193,13 @@ def preview_of(report):
     for action, title in [("new", "New offers"), ("updated", "Updated offers")]:
         first = list(islice((o for o in report.outcomes if o.action == action), PREVIEW_ROWS))
         kinds.append({"title": title, "count": counts[action], "outcomes": first, "more": counts[action] - len(first)})
-    return {"kinds": kinds, "unchanged": counts["unchanged"]}
+    kept = report.kept
+    return {
+        "kinds": kinds,
+        "unchanged": counts["unchanged"],
+        "kept": kept[:PREVIEW_ROWS],
+        "more_kept": len(kept) - PREVIEW_ROWS,
+    }
 
 
 def log_import(user, report, file_name):

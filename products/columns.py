@@ -19,8 +19,9 @@ from openpyxl.utils import get_column_letter
 
 from . import cells
 from .cells import CellError, Cells
+from .keys import normalise_key
 from .models import CURRENCIES, Offer, Product
-from .spreadsheets import EMPTY_FILE, Problem
+from .spreadsheets import EMPTY_FILE, Problem, echo
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class Column:
     required: bool = True  # the header row must name it
     identifies: bool = False  # finds the stored product (sku) or offer (with merchant); an import never changes it
     export: Callable | None = None  # (product or offer) -> the cell an export writes; the field's value when None
+    observed: bool = False  # seen at the row's check time: a row older than the stored check never changes it
 
     @property
     def model_fields(self):
@@ -65,7 +67,7 @@ COLUMNS = (
     Column(
         "sku",
         "Your catalogue's code for the product. Products are matched on it.",
-        cells.required_text("the product's SKU"),
+        cells.parse_sku,
         "NOW-GLN-500",
         Product,
         identifies=True,
@@ -73,7 +75,7 @@ COLUMNS = (
     Column(
         "brand",
         "The brand as on the label. A new brand is created; matched ignoring capitals.",
-        cells.required_text("a brand"),
+        cells.required_key("a brand"),
         "NOW Foods",
         Product,
     ),
@@ -126,7 +128,7 @@ COLUMNS = (
     Column(
         "merchant",
         "The shop, e.g. “Amazon US”. A new merchant is created with a 24-hour price freshness limit.",
-        cells.required_text("a merchant"),
+        cells.required_key("a merchant"),
         "Amazon US",
         Offer,
         identifies=True,
@@ -137,6 +139,7 @@ COLUMNS = (
         cells.parse_price,
         "29.99",
         Offer,
+        observed=True,
     ),
     Column(
         "currency",
@@ -144,6 +147,7 @@ COLUMNS = (
         cells.parse_currency,
         "USD",
         Offer,
+        observed=True,
     ),
     Column(
         "price_checked_at",
@@ -153,6 +157,7 @@ COLUMNS = (
         Offer,
         required=False,
         export=lambda offer: timezone.localtime(offer.price_checked_at).isoformat(),
+        observed=True,
     ),
     Column(
         "affiliate_url",
@@ -169,6 +174,7 @@ COLUMNS = (
         Offer,
         required=False,
         export=lambda offer: "yes" if offer.in_stock else "no",
+        observed=True,
     ),
 )
 
@@ -193,33 +199,45 @@ def missing_columns_hint():
     return f"The first row must name the columns: {names}, in any order ({optional} may be left out)."
 
 
+def header_key(header):
+    """A header as matched: ignoring capitals, spaces, hyphens and invisible characters."""
+    return re.sub(r"[\s\-]+", "_", normalise_key(header).lower())
+
+
+def names_a_column(headers):
+    """Whether a row could be the header: it names a column we know. Picks a workbook's sheet."""
+    known = {column.name for column in COLUMNS}
+    return any(header_key(header) in known for header in headers if isinstance(header, str))
+
+
 class Header:
     """The header row: where each known column is, and what is wrong with the row itself."""
 
-    def __init__(self, headers):
+    def __init__(self, headers, row=1):
+        self.row = row  # the header's row number in the spreadsheet
         self.found = {}  # column name -> (index, the header as written, spreadsheet letter)
         self.problems, self.notes = [], []
         known = {column.name for column in COLUMNS}
         for index, header in enumerate(headers):
-            written = str(header or "").strip().removeprefix("\ufeff")
-            name = re.sub(r"[\s\-]+", "_", written.lower())
+            written = normalise_key(header)
+            name = header_key(written)
             letter = get_column_letter(index + 1)
             if not name:
                 continue
             if name not in known:
-                self.notes.append(f"Column “{written}” ({letter}) is not one we know, so it was ignored.")
+                self.notes.append(f"Column “{echo(written)}” ({letter}) is not one we know, so it was ignored.")
             elif name in self.found:
                 message = f"appears twice in the header row (also in column {self.found[name][2]}). Keep one."
-                self.problems.append(Problem(message, 1, written, letter))
+                self.problems.append(Problem(message, row, written, letter))
             else:
                 self.found[name] = (index, written, letter)
         if not self.found and not self.problems:
-            named = ", ".join(f"“{str(h).strip()}”" for h in headers if str(h or "").strip())
+            named = ", ".join(f"“{echo(normalise_key(h))}”" for h in headers[:20] if normalise_key(h))
             unknown = f"None of the names in the header row ({named}) is a column we know. {missing_columns_hint()}"
-            self.problems.append(Problem(unknown, 1) if named else Problem(EMPTY_FILE))
+            self.problems.append(Problem(unknown, row) if named else Problem(EMPTY_FILE))
             return
         missing = [column.name for column in COLUMNS if column.required and column.name not in self.found]
-        self.problems.extend(Problem("is missing from the header row.", 1, name) for name in missing)
+        self.problems.extend(Problem("is missing from the header row.", row, name) for name in missing)
         if missing:
             self.problems.append(Problem(missing_columns_hint()))
 
@@ -227,6 +245,10 @@ class Header:
         """A problem in row `row` (as numbered in the spreadsheet) of column `name`, named as written."""
         _, written, letter = self.found.get(name, (None, name, ""))
         return Problem(message, row, written, letter)
+
+    def repeats_header(self, values):
+        """Whether a row under the header names the columns again, as where two exports were joined."""
+        return all(header_key(values[index]) == name for name, (index, _, _) in self.found.items())
 
     def parse_row(self, number, values, at):
         """Spreadsheet row `number` as column name -> clean value, and its problems."""

@@ -17,6 +17,7 @@ from django.db import transaction
 from jobs import Result
 from jobs.running import JobError
 
+from . import columns
 from .importing import import_offers
 from .spreadsheets import ImportFileError, format_for_filename, read_dataset
 
@@ -40,9 +41,9 @@ def import_kept_file(*, progress, stored_as, file_name, user_id=None, dry_run=Tr
         raise JobError(EXPIRED) from None
     user = get_user_model().objects.filter(pk=user_id).first()
     try:
-        dataset = read_dataset(data, format_for_filename(stored_as))
+        dataset = read_dataset(data, format_for_filename(stored_as), is_header=columns.names_a_column)
         with transaction.atomic():
-            report = import_offers(dataset, dry_run=dry_run, user=user, progress=progress)
+            report = import_offers(dataset, dry_run=dry_run, user=user, progress=progress, file_name=file_name)
             if report.ok and not dry_run and user:
                 log_import(user, report, file_name)
     except ImportFileError as error:

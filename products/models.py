@@ -14,6 +14,8 @@ from images.renditions import ResponsiveImages, picture
 from images.validators import validate_photo_size
 from outbound.addresses import OutsideAddressValidator
 
+from .observations import PriceObservation
+
 # https://, or http:// to a host in OUTBOUND_HTTP_ALLOWED_HOSTS: the same rule for the form, imports and feeds.
 HTTPS_URL_VALIDATOR = OutsideAddressValidator("Enter a full https:// address.")
 # A price may be checked a few minutes “in the future” when the clocks of the
@@ -312,6 +314,18 @@ class Offer(models.Model):
         if self.price_checked_at and self.price_checked_at > timezone.now() + CLOCK_SKEW:
             raise ValidationError({"price_checked_at": "A price cannot be checked in the future."})
 
+    def observe_price(self, price, currency, checked_at):
+        """The one rule for setting a price, on every path that sets one (admin, spreadsheet import, and
+        the price feeds, which import): a price seen at least as recently as the stored check becomes the
+        offer's price; an older one goes into the price history in its time order but never replaces a
+        newer price, nor moves the check time back. Call it on the stored offer, locked when saving."""
+        if not self._state.adding and self.price_checked_at and checked_at < self.price_checked_at:
+            kept = (self.price, self.currency, self.price_checked_at)
+            return PriceObservation(self, price, currency, checked_at, current=False, new_price=False, kept=kept)
+        new_price = self._state.adding or (self.price, self.currency) != (price, currency)
+        self.price, self.currency, self.price_checked_at = price, currency, checked_at
+        return PriceObservation(self, price, currency, checked_at, current=True, new_price=new_price)
+
 
 def best_offer(offers):
     """The offer to send a reader to: the cheapest buyable one.
@@ -327,22 +341,26 @@ def best_offer(offers):
 
 
 class PriceHistoryQuerySet(models.QuerySet):
-    def record(self, offers, *, source, user=None):
-        """Write the current price of each offer; the importer's bulk writes and the admin both call this."""
-        return self.bulk_create(
-            [
-                PriceHistory(
-                    offer=offer,
-                    price=offer.price,
-                    currency=offer.currency,
-                    checked_at=offer.price_checked_at,
-                    source=source,
-                    changed_by=user,
+    def record(self, observations, *, source, user=None):
+        """Write the `PriceObservation`s that belong in the history (new prices and older observations), or
+        the current price of offers given as such; the importer's bulk writes and the admin both call this.
+        An observation already in the history is not written twice."""
+        rows = []
+        for seen in observations:
+            if isinstance(seen, Offer):
+                seen = PriceObservation(seen, seen.price, seen.currency, seen.price_checked_at, True, True)
+            if seen.recorded:
+                rows.append(
+                    PriceHistory(
+                        offer=seen.offer,
+                        price=seen.price,
+                        currency=seen.currency,
+                        checked_at=seen.checked_at,
+                        source=source,
+                        changed_by=user,
+                    ),
                 )
-                for offer in offers
-            ],
-            batch_size=1000,
-        )
+        return self.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
 
 
 class PriceHistory(models.Model):
@@ -369,7 +387,13 @@ class PriceHistory(models.Model):
     class Meta:
         ordering = ["offer", "checked_at"]
         verbose_name_plural = "price history"
-        indexes = [models.Index(fields=["offer", "checked_at"], name="products_pricehistory_offer_at")]
+        constraints = [
+            # One row per price seen at a time: the same observation imported twice is one row.
+            models.UniqueConstraint(
+                fields=["offer", "checked_at", "price", "currency"],
+                name="products_pricehistory_one_row_per_observation",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.offer}: {self.currency} {self.price} on {self.checked_at:%Y-%m-%d %H:%M}"

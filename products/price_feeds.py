@@ -104,7 +104,7 @@ def fetch(*, merchant, url, format, mapping=None, headers=None, etag="", last_mo
         return Fetched(
             True, "Nothing to update" + "".join(f"; {note}" for note in notes) + ".", 0, False, etag, modified
         )
-    report = import_offers(dataset, at=at)
+    report = import_offers(dataset, at=at, file_name=f"the price feed of {merchant}")
     if not report.ok:
         problems = "; ".join(str(problem) for problem in report.problems[:3])
         raise FeedFailed(f"{report.summary} {problems}")

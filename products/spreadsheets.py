@@ -3,17 +3,17 @@
 `read_dataset()` refuses, with an `ImportFileError` staff can act on, a file
 of the wrong kind, one holding binary data, more than MAX_ROWS rows or
 MAX_COLUMNS columns, and an archive that unpacks to far more than its size (a
-damaged file or a zip bomb), before reading more of it than it must. The
-admin and `manage.py import_products` also ask `check_file_size()` and
-`format_for_filename()` before they read anything.
+damaged file or a zip bomb), before reading more of it than it must. A
+damaged file is refused with what is wrong and where (a line of a CSV, a
+cell of a workbook), never with a traceback. CSV is read here; XLSX and ODS
+in `workbooks.py`. The admin and `manage.py import_products` also ask
+`check_file_size()` and `format_for_filename()` before they read anything.
 """
 
 import csv
 import io
-import zipfile
+import re
 from dataclasses import dataclass
-from datetime import datetime
-from decimal import Decimal
 
 import tablib
 from django.conf import settings
@@ -27,10 +27,10 @@ MAX_ROWS = 100_000
 MAX_COLUMNS = 100
 TOO_MANY_ROWS = f"The file has more than {MAX_ROWS:,} rows. Split it into smaller files and import them one by one."
 TOO_MANY_COLUMNS = f"The file has more than {MAX_COLUMNS} columns. Keep the offer columns and delete the others."
-# XLSX and ODS files are zip archives: a real one unpacks to about 16 times its size, a zip bomb to
-# thousands of times, so the unpacked size may be at most this many times the upload limit.
-MAX_UNPACKED_RATIO = 20
 MB = 1024 * 1024
+HEADER_SEARCH = 10  # rows that are not blank looked at for the header, under a title or a note
+# What a message may quote of a cell: enough to find it, never a 32 KB cell echoed back whole.
+ECHO_LENGTH = 60
 
 
 class ImportFileError(Exception):
@@ -51,8 +51,27 @@ class Problem:
         if self.row:
             where.append(f"Row {self.row}")
         if self.column:
-            where.append(f"column “{self.column}”" + (f" ({self.letter})" if self.letter else ""))
+            where.append(f"column “{echo(self.column)}”" + (f" ({self.letter})" if self.letter else ""))
         return f"{', '.join(where)}: {self.message}" if where else self.message
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A formula cell whose result was never calculated and stored (a file written by a program and
+    never opened in a spreadsheet): the cell parsers refuse it by name instead of reading it as empty."""
+
+    formula: str
+
+    def __str__(self):
+        return f"={self.formula}"
+
+
+def echo(text):
+    """`text` as a message may quote it: at most ECHO_LENGTH characters, saying how long it really is."""
+    text = str(text)
+    if len(text) <= ECHO_LENGTH:
+        return text
+    return f"{text[:ECHO_LENGTH]}… ({len(text):,} characters)"
 
 
 def check_file_size(name, size):
@@ -60,23 +79,41 @@ def check_file_size(name, size):
     limit_mb = settings.PRODUCTS_IMPORT_MAX_UPLOAD_MB
     if size > limit_mb * MB:
         raise ImportFileError(
-            f"“{name}” is {size / MB:.1f} MB; files up to {limit_mb:g} MB can be imported. Split the spreadsheet "
-            "into smaller files and import them one after another.",
+            f"“{echo(name)}” is {size / MB:.1f} MB; files up to {limit_mb:g} MB can be imported. Split the "
+            "spreadsheet into smaller files and import them one after another.",
         )
 
 
 def format_for_filename(name):
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension not in FORMATS:
-        raise ImportFileError(f"“{name}” is not a CSV, XLSX or ODS file. Save the spreadsheet in one of those formats.")
+        raise ImportFileError(
+            f"“{echo(name)}” is not a CSV, XLSX or ODS file. Save the spreadsheet in one of those formats.",
+        )
     return extension
 
 
-def read_dataset(data, file_format):
-    """A tablib Dataset with one entry per spreadsheet row under the header, blank rows kept
-    so that entry i is spreadsheet row i + 2 in every message."""
-    readers = {"csv": read_csv, "xlsx": read_xlsx, "ods": read_ods}
-    headers, rows = readers[file_format](data)
+def read_dataset(data, file_format, *, is_header=None):
+    """A tablib Dataset with one entry per spreadsheet row under the header, blank rows kept, and
+    `header_row`, the header's row number in the spreadsheet, so that entry i is row header_row + 1 + i.
+
+    `is_header(row_values)` tells the header row: the first of the first HEADER_SEARCH rows that are
+    not blank which it accepts (a title may stand above the header), and in a workbook the first
+    visible sheet that has one (instructions often come first). Without it, or when no row fits,
+    the first row that is not blank is the header, on the first sheet that holds anything.
+    """
+    from . import workbooks  # it reads with this module's errors and limits
+
+    readers = {"csv": read_csv, "xlsx": workbooks.read_xlsx, "ods": workbooks.read_ods}
+    try:
+        header_row, headers, rows = readers[file_format](data, is_header)
+    except ImportFileError:
+        raise
+    except Exception as error:  # the readers' libraries raise anything on a file damaged in a new way
+        raise ImportFileError(
+            f"This file could not be read as {file_format.upper()}: it looks damaged. Open it in Excel or "
+            "LibreOffice, save it again and import the new file.",
+        ) from error
     named = [index for index, header in enumerate(headers) if str(header or "").strip()]
     if named and named[-1] >= MAX_COLUMNS:
         raise ImportFileError(TOO_MANY_COLUMNS)
@@ -92,113 +129,110 @@ def read_dataset(data, file_format):
     for row in rows:
         row = list(row[:width]) + [None] * (width - len(row))
         dataset.append(row)
+    dataset.header_row = header_row
     return dataset
 
 
-def read_csv(data):
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Older Excel saves “CSV (Comma delimited)” in the Windows code page.
-        text = data.decode("cp1252", errors="replace")
+def read_csv(data, is_header=None):
+    text = decode_csv(data)
     if not text.strip():
         raise ImportFileError(EMPTY_FILE)
     if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
         raise ImportFileError(
-            "This file holds binary data, not CSV text. Save the spreadsheet as CSV UTF-8, or choose the "
-            "format that matches the file.",
+            f"This file holds binary data, not CSV text (a NUL character on line {line}). Save the spreadsheet "
+            "as CSV UTF-8, or choose the format that matches the file.",
         )
-    first_line = text.lstrip("\r\n").split("\n", 1)[0]
-    # Excel and LibreOffice in many European locales separate with semicolons.
-    delimiter = max([",", ";", "\t"], key=first_line.count)
-    rows = _bounded(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    return _header_and_rows(rows)
+    # A byte-order mark inside the text, where two exports were joined, is never part of a cell.
+    text = text.replace("\ufeff", "")
+    # Excel writes “sep=;” as the first line to name the separator, and hides that line.
+    declared = re.match(r"sep=(.)[ \t]*(?:\r\n|\n|\r|$)", text)
+    if declared:
+        delimiter, text, skipped_lines = declared.group(1), text[declared.end() :], 1
+    else:
+        first_line = text.lstrip("\r\n").split("\n", 1)[0]
+        # Excel and LibreOffice in many European locales separate with semicolons; “Unicode text” with tabs.
+        delimiter, skipped_lines = max([",", ";", "\t"], key=first_line.count), 0
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    return header_and_rows(bounded(_csv_rows(reader, skipped_lines)), is_header)
 
 
-def read_xlsx(data):
-    import openpyxl
-
-    _refuse_zip_bomb(data)
+def decode_csv(data):
+    """The text of a CSV: UTF-16 (Excel's “Unicode text”), UTF-8 with or without byte-order mark, else the
+    Windows code page older Excel writes “CSV (Comma delimited)” in."""
+    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_like_utf16le(data)
+    if utf16:
+        try:
+            return data.decode("utf-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-16-le")
+        except UnicodeDecodeError:
+            raise ImportFileError(
+                "This file says it is UTF-16 text (Excel's “Unicode text”) but is cut off or damaged. Save the "
+                "spreadsheet again as “CSV UTF-8” and import that file.",
+            ) from None
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises whatever its zip and XML readers raise
-        raise ImportFileError(
-            "This file could not be opened as an XLSX spreadsheet. Save it from Excel or LibreOffice as "
-            "“Excel Workbook (.xlsx)”, or choose the format that matches the file.",
-        ) from error
-    try:
-        sheet = book.worksheets[0]
-        # The file's own <dimension> may claim all 16,384 columns and a million rows; read what is there.
-        sheet.reset_dimensions()
-        rows = _bounded(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1))
-    finally:
-        book.close()
-    return _header_and_rows(rows)
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
 
 
-def read_ods(data):
-    """OpenDocument spreadsheets, read here because tablib drops the cells LibreOffice stores once
-    with a repeat count, which shifts columns."""
-    from odf import teletype
-    from odf.opendocument import load
-    from odf.table import Table, TableRow
-    from odf.text import P
-
-    _refuse_zip_bomb(data)
-    try:
-        document = load(io.BytesIO(data))
-        sheet = document.spreadsheet.getElementsByType(Table)[0]
-    except Exception as error:  # odfpy raises whatever its XML and zip readers raise
-        raise ImportFileError(
-            "This file could not be opened as an ODS spreadsheet. Save it from LibreOffice as "
-            "“ODF Spreadsheet (.ods)”, or choose the format that matches the file.",
-        ) from error
-
-    def cell_value(cell):
-        kind = cell.getAttribute("valuetype")
-        if kind in ("float", "percentage", "currency"):
-            return Decimal(cell.getAttribute("value"))
-        if kind == "date":
-            value = datetime.fromisoformat(cell.getAttribute("datevalue"))
-            return value.date() if len(cell.getAttribute("datevalue")) == 10 else value
-        if kind == "boolean":
-            return cell.getAttribute("booleanvalue") == "true"
-        return "\n".join(teletype.extractText(p) for p in cell.getElementsByType(P))
-
-    rows, blank_rows = [], 0
-    for row in sheet.getElementsByType(TableRow):
-        values, blank_cells = [], 0
-        for cell in row.childNodes:
-            repeat = int(cell.getAttribute("numbercolumnsrepeated") or 1)
-            value = cell_value(cell)
-            if value in ("", None):
-                blank_cells += repeat  # LibreOffice pads rows with thousands of repeated empty cells
-                continue
-            # A repeat count may be in the millions: keep no more columns than read_dataset accepts.
-            values.extend([None] * min(blank_cells, MAX_COLUMNS + 1 - len(values)))
-            values.extend([value] * min(repeat, MAX_COLUMNS + 1 - len(values)))
-            blank_cells = 0
-        repeat = int(row.getAttribute("numberrowsrepeated") or 1)
-        if not values:
-            blank_rows += repeat
-            continue
-        if len(rows) + blank_rows + repeat > MAX_ROWS + 1:
-            raise ImportFileError(TOO_MANY_ROWS)
-        rows.extend([[]] * blank_rows + [values] * repeat)
-        blank_rows = 0
-    return _header_and_rows(rows)
+def _looks_like_utf16le(data):
+    """UTF-16 without its byte-order mark: text whose every other byte is NUL."""
+    start = data[:512]
+    return len(start) >= 8 and not any(start[1::2]) and all(start[0::2])
 
 
-def _header_and_rows(rows):
-    """The first row that is not blank, and the rows under it."""
-    while rows and is_blank(rows[0]):
-        rows.pop(0)
-    if not rows:
+def _csv_rows(reader, skipped_lines):
+    """The reader's rows, turning its errors into messages naming the line the row starts on."""
+    line = skipped_lines + 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise ImportFileError(_csv_error(str(error), line)) from None
+        line = skipped_lines + reader.line_num + 1
+        yield row
+
+
+def _csv_error(error, line):
+    if "field larger than field limit" in error or "unexpected end of data" in error:
+        return (
+            f'The row starting on line {line} never ends: a quotation mark (") opens a cell there that is never '
+            "closed, so the rest of the file reads as one cell. Remove that quotation mark, or close it."
+        )
+    if "expected after" in error:
+        return (
+            f"Line {line} has text after the closing quotation mark of a quoted cell. Put the whole cell in "
+            'quotation marks and double each quotation mark inside it (""), or remove them.'
+        )
+    return f"Line {line} cannot be read as CSV ({error}). Save the spreadsheet as CSV UTF-8 again."
+
+
+def header_and_rows(rows, is_header=None):
+    """The header's row number (1 for the first row), the header, and the rows under it."""
+    position = find_header(rows, is_header)
+    if position is None:
         raise ImportFileError(EMPTY_FILE)
-    return rows[0], rows[1:]
+    return position + 1, rows[position], rows[position + 1 :]
 
 
-def _bounded(rows):
+def find_header(rows, is_header=None):
+    """The position of the header among `rows` (see `read_dataset`), or None when all are blank."""
+    first, looked_at = None, 0
+    for position, row in enumerate(rows):
+        if is_blank(row):
+            continue
+        first = position if first is None else first
+        if is_header is None or is_header(row):
+            return position
+        looked_at += 1
+        if looked_at == HEADER_SEARCH:
+            break
+    return first
+
+
+def bounded(rows):
     """The rows as lists of at most MAX_COLUMNS + 1 values, refusing more than MAX_ROWS under the
     header as soon as it is reached, before the rest is read."""
     kept = []
@@ -210,20 +244,6 @@ def _bounded(rows):
             values.pop()
         kept.append(values)
     return kept
-
-
-def _refuse_zip_bomb(data):
-    """Refuse an XLSX or ODS archive that would unpack to far more than a spreadsheet can hold."""
-    try:
-        unpacked = sum(info.file_size for info in zipfile.ZipFile(io.BytesIO(data)).infolist())
-    except (zipfile.BadZipFile, ValueError):
-        return  # not an archive at all: the reader says the file cannot be opened
-    limit = settings.PRODUCTS_IMPORT_MAX_UPLOAD_MB * MAX_UNPACKED_RATIO * MB
-    if unpacked > limit:
-        raise ImportFileError(
-            f"This file unpacks to {unpacked / MB:,.0f} MB, far more than a spreadsheet of its size holds "
-            f"(at most {limit / MB:,.0f} MB). It may be damaged; save it again from Excel or LibreOffice.",
-        )
 
 
 def is_blank(row):

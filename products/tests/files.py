@@ -38,35 +38,44 @@ def xlsx_bytes(rows, header=HEADER):
     return buffer.getvalue()
 
 
-def ods_bytes(rows):
+def ods_bytes(rows=(), *, sheets=None, hidden=(), cell=None):
     """An ODS file written the way LibreOffice writes one: equal neighbouring cells and the empty
-    rows below the data stored once with a repeat count."""
+    rows below the data stored once with a repeat count. `sheets` (title -> rows) for several sheets,
+    `hidden` the titles of those hidden; `cell(value)` may write a cell its own way (None: the usual way)."""
     from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.style import Style, TableProperties
     from odf.table import Table, TableCell, TableRow
     from odf.text import P
 
     document = OpenDocumentSpreadsheet()
-    table = Table(name="Offers")
-    for values in rows:
-        table_row = TableRow()
-        runs = []
-        for value in values:
-            if runs and runs[-1][0] == value:
-                runs[-1][1] += 1
-            else:
-                runs.append([value, 1])
-        for value, repeat in runs:
-            if isinstance(value, int | float):
-                cell = TableCell(valuetype="float", value=value, numbercolumnsrepeated=repeat)
-            elif isinstance(value, datetime):
-                cell = TableCell(valuetype="date", datevalue=value.isoformat(), numbercolumnsrepeated=repeat)
-            else:
-                cell = TableCell(valuetype="string", numbercolumnsrepeated=repeat)
-                cell.addElement(P(text=str(value)))
-            table_row.addElement(cell)
-        table.addElement(table_row)
-    table.addElement(TableRow(numberrowsrepeated=1048000))
-    document.spreadsheet.addElement(table)
+    hide = Style(name="hidden", family="table")
+    hide.addElement(TableProperties(display="false"))
+    document.automaticstyles.addElement(hide)
+    for title, sheet_rows in (sheets or {"Offers": rows}).items():
+        table = Table(name=title, stylename=hide if title in hidden else None)
+        for values in sheet_rows:
+            table_row = TableRow()
+            runs = []
+            for value in values:
+                if runs and runs[-1][0] == value:
+                    runs[-1][1] += 1
+                else:
+                    runs.append([value, 1])
+            for value, repeat in runs:
+                written = cell(value) if cell else None
+                if written is not None:
+                    written.setAttribute("numbercolumnsrepeated", repeat)
+                elif isinstance(value, int | float):
+                    written = TableCell(valuetype="float", value=value, numbercolumnsrepeated=repeat)
+                elif isinstance(value, datetime):
+                    written = TableCell(valuetype="date", datevalue=value.isoformat(), numbercolumnsrepeated=repeat)
+                else:
+                    written = TableCell(valuetype="string", numbercolumnsrepeated=repeat)
+                    written.addElement(P(text=str(value)))
+                table_row.addElement(written)
+            table.addElement(table_row)
+        table.addElement(TableRow(numberrowsrepeated=1048000))
+        document.spreadsheet.addElement(table)
     buffer = io.BytesIO()
     document.write(buffer)
     return buffer.getvalue()

@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -96,3 +96,37 @@ def test_clicks_page_counts_per_offer_and_per_guide(client, importer):
     response = client.get(reverse("admin:products_offer_clicks"))
     assert [(r["guide_slug"], r["clicks"]) for r in response.context["by_guide"]] == [("creatine", 3)]
     assert [(o, o.recent_clicks) for o in response.context["by_offer"]] == [(offer, 3)]
+
+
+# An older price never overwrites a newer one, here as in imports (Offer.observe_price)
+
+TEN = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+NINE = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+
+
+def test_an_admin_price_checked_before_the_stored_one_is_kept_in_the_history_only(client, importer):
+    offer = OfferFactory(price=Decimal("20.00"), price_checked_at=TEN)
+    url = reverse("admin:products_offer_change", args=[offer.pk])
+    data = change_page_data(client, url) | {"price": "25.00", "price_checked_at_0": "2026-11-20"}
+    response = client.post(url, data | {"price_checked_at_1": "09:00:00", "in_stock": ""}, follow=True)
+    offer.refresh_from_db()
+    assert (offer.price, offer.price_checked_at, offer.in_stock) == (Decimal("20.00"), TEN, False)
+    assert list(PriceHistory.objects.values_list("price", "checked_at")) == [(Decimal("25.00"), NINE)]
+    assert (
+        "25.00 checked 2026-11-20 09:00 is older than the stored 20.00 checked 2026-11-20 10:00; added to the "
+        "price history only." in response.content.decode()
+    )
+
+
+def test_an_older_price_in_the_product_pages_offers_is_kept_in_the_history_only(client, importer):
+    offer = OfferFactory(price=Decimal("20.00"), price_checked_at=TEN)
+    OfferFactory(product=offer.product, merchant=MerchantFactory(name="iHerb"))
+    url = reverse("admin:products_product_change", args=[offer.product.pk])
+    data = change_page_data(client, url)
+    [prefix] = [key[: -len("-id")] for key, value in data.items() if key.endswith("-id") and value == offer.pk]
+    changes = {f"{prefix}-price": "25.00", f"{prefix}-price_checked_at_0": "2026-11-20"}
+    response = client.post(url, data | changes | {f"{prefix}-price_checked_at_1": "09:00:00"})
+    assert response.status_code == 302
+    offer.refresh_from_db()
+    assert (offer.price, offer.price_checked_at) == (Decimal("20.00"), TEN)
+    assert list(PriceHistory.objects.values_list("offer", "price", "checked_at")) == [(offer.pk, Decimal("25"), NINE)]

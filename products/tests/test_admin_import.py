@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from products.columns import COLUMNS
-from products.importing import _Plan
 from products.models import Offer, PriceHistory, Product
+from products.planning import Plan
 from products.tests.files import HEADER, csv_bytes, ods_bytes, row, run, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +67,20 @@ def test_import_preview_lists_changes_then_confirm_saves(client, importer, kept_
         "Added by importing offers.csv.",
         "Changed product, price by importing offers.csv.",
     ]
+    reasons = Offer.history.filter(history_user=importer).values_list("history_change_reason", flat=True)
+    assert list(reasons) == ["Imported from offers.csv"] * 2
     assert files_in(kept_uploads) == []
+
+
+def test_the_preview_lists_the_rows_kept_for_a_newer_stored_price(client, importer):
+    run(csv_bytes([row(price="20.00", price_checked_at="2026-11-20 10:00")]), at=timezone.now())
+    html = upload(client, csv_bytes([row(price="25.00", price_checked_at="2026-11-20 09:00")])).content.decode()
+    assert "Preview: 0 new, 0 updated, 1 unchanged offers; 1 older price kept for a newer one stored." in html
+    assert "Kept: a newer price is stored" in html
+    assert (
+        "<li>Row 2: 25.00 checked 2026-11-20 09:00 is older than the stored 20.00 checked 2026-11-20 10:00; "
+        "added to the price history only.</li>" in html
+    )
 
 
 def test_import_preview_of_a_bad_file_lists_every_problem_and_offers_no_confirm(client, importer, kept_uploads):
@@ -135,10 +148,10 @@ def test_a_second_preview_replaces_the_first_one_kept(client, importer, kept_upl
 def test_a_change_saved_between_preview_and_confirm_refuses_the_whole_file(client, importer, kept_uploads, monkeypatch):
     preview = upload(client, csv_bytes([row(price_checked_at="")]))
 
-    def someone_else_saved_first(plan, user):
+    def someone_else_saved_first(plan, **kwargs):
         raise IntegrityError
 
-    monkeypatch.setattr(_Plan, "write", someone_else_saved_first)
+    monkeypatch.setattr(Plan, "write", someone_else_saved_first)
     html = confirm(client, preview).content.decode()
     assert "Another change to the same products or offers was saved while this file was being imported" in html
     assert 'class="errornote import-problems"' in html

@@ -2,9 +2,11 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import IntegrityError, OperationalError
 
-from products.importing import ImportReport, import_offers
+from products.importing import RACE, ImportReport, import_offers
 from products.models import Brand, Merchant, Offer, PriceHistory, Product
+from products.planning import Plan
 from products.signals import offers_imported
 from products.spreadsheets import Problem, read_dataset
 from products.tests.factories import BrandFactory, MerchantFactory, OfferFactory, ProductFactory
@@ -52,7 +54,11 @@ def test_brands_and_merchants_match_ignoring_capitals():
 
 
 def test_existing_offer_is_updated_on_sku_and_merchant():
-    offer = OfferFactory(product=ProductFactory(sku="NOW-GLN-500"), merchant=MerchantFactory(name="Amazon US"))
+    offer = OfferFactory(
+        product=ProductFactory(sku="NOW-GLN-500"),
+        merchant=MerchantFactory(name="Amazon US"),
+        price_checked_at=NOW - timedelta(days=5),
+    )
     report = run(csv_bytes([row(price="31.00", in_stock="no")]))
     assert report.counts["updated"] == 1
     offer.refresh_from_db()
@@ -203,3 +209,51 @@ def test_an_import_that_writes_tells_those_who_cache_reader_pages(django_capture
         ]
     finally:
         offers_imported.disconnect(receiver)
+
+
+# Another import's write in the way: planned again, a few times, before the file is refused
+
+
+class DeadlockDetected(Exception):
+    sqlstate = "40P01"
+
+
+@pytest.mark.parametrize(
+    "in_the_way",
+    [IntegrityError("a new brand's key was taken meanwhile"), OperationalError("deadlock detected")],
+)
+def test_a_write_that_meets_another_import_is_planned_again(monkeypatch, in_the_way):
+    if isinstance(in_the_way, OperationalError):
+        in_the_way.__cause__ = DeadlockDetected()
+    tries, write = [], Plan.write
+
+    def in_the_way_once(plan, **kwargs):
+        tries.append(plan)
+        if len(tries) == 1:
+            raise in_the_way
+        return write(plan, **kwargs)
+
+    monkeypatch.setattr(Plan, "write", in_the_way_once)
+    report = run(csv_bytes([row()]))
+    assert report.ok, report.problems
+    assert (len(tries), Offer.objects.count(), PriceHistory.objects.count()) == (2, 1, 1)
+
+
+def test_an_import_kept_from_writing_every_time_is_refused_whole(monkeypatch):
+    def always_in_the_way(plan, **kwargs):
+        raise IntegrityError
+
+    monkeypatch.setattr(Plan, "write", always_in_the_way)
+    report = run(csv_bytes([row()]))
+    assert [str(problem) for problem in report.problems] == [RACE]
+    assert (report.outcomes, report.summary.startswith("Nothing was imported")) == ([], True)
+    assert nothing_written()
+
+
+def test_a_database_error_that_is_no_race_is_not_retried(monkeypatch):
+    def broken(plan, **kwargs):
+        raise OperationalError("disk full")
+
+    monkeypatch.setattr(Plan, "write", broken)
+    with pytest.raises(OperationalError, match="disk full"):
+        run(csv_bytes([row()]))

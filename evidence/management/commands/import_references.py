@@ -19,7 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, dry_run, **options):
         try:
-            report = import_references(decode_upload(file.read_bytes()), dry_run=dry_run)
+            report = import_references(decode_upload(file.read_bytes()), dry_run=dry_run, file_name=file.name)
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
         except ImportFileError as error:
@@ -36,4 +36,6 @@ class Command(BaseCommand):
                 self.stdout.write(f"Record {outcome.number}: {outcome.action}{detail} — {outcome.object}")
         for note in report.notes:
             self.stdout.write(self.style.WARNING(note))
+        for kept in report.kept:
+            self.stdout.write(kept)
         self.stdout.write(self.style.SUCCESS(report.summary))

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from products.columns import names_a_column
 from products.importing import import_offers
 from products.permissions import IMPORT_PERMISSIONS, may_import
 from products.spreadsheets import ImportFileError, check_file_size, format_for_filename, read_dataset
@@ -10,6 +11,7 @@ from products.spreadsheets import ImportFileError, check_file_size, format_for_f
 # Files shorter than this finish before a progress bar would tell anyone anything.
 PROGRESS_FROM_ROWS = 1000
 BAR_WIDTH = 30
+LISTED = 50  # rows kept for a newer stored price, listed one by one
 
 
 class Command(BaseCommand):
@@ -44,24 +46,28 @@ class Command(BaseCommand):
                     f"{', '.join(IMPORT_PERMISSIONS)} (the Product importers role). Nothing was imported.",
                 )
         try:
-            dataset = read_dataset(data, format_for_filename(path.name))
+            dataset = read_dataset(data, format_for_filename(path.name), is_header=names_a_column)
         except ImportFileError as error:
             raise CommandError(str(error)) from None
 
         progress = self.progress_bar if verbosity > 0 and len(dataset) >= PROGRESS_FROM_ROWS else None
-        report = import_offers(dataset, dry_run=dry_run, user=importer, progress=progress)
+        report = import_offers(dataset, dry_run=dry_run, user=importer, progress=progress, file_name=path.name)
 
         for note in report.notes:
             self.stderr.write(note, self.style.WARNING)
         for problem in report.problems:
             self.stderr.write(str(problem), self.style.ERROR)
+        if not report.ok:  # a refused file created and updated nothing, so no counts are printed
+            raise CommandError(report.summary)
+        kept = report.kept
+        for line in kept[:LISTED]:
+            self.stderr.write(line, self.style.WARNING)
+        if len(kept) > LISTED:
+            self.stderr.write(f"And {len(kept) - LISTED:,} more rows older than the stored price.", self.style.WARNING)
         counts = report.counts
         self.stdout.write(
-            f"created {counts['new']}, updated {counts['updated']}, unchanged {counts['unchanged']}, "
-            f"errors {len(report.problems)}",
+            f"created {counts['new']}, updated {counts['updated']}, unchanged {counts['unchanged']}, errors 0",
         )
-        if not report.ok:
-            raise CommandError(report.summary)
         if dry_run:
             self.stdout.write(f"Dry run, nothing was written. Importing would give: {report.summary}")
         else:
