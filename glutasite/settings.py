@@ -37,10 +37,7 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", _DEV_SECRET_KEY if DEBUG else "
 if not SECRET_KEY:
     raise ImproperlyConfigured("Set DJANGO_SECRET_KEY when DJANGO_DEBUG is off.")
 
-ALLOWED_HOSTS = env_list(
-    "DJANGO_ALLOWED_HOSTS",
-    ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [],
-)
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
@@ -200,9 +197,8 @@ STORAGES = {
 }
 
 
-# Uploaded photos. With several app servers, keep them in an S3-compatible
-# bucket (AWS, Cloudflare R2, MinIO, …) so every server sees every photo;
-# otherwise they are files under MEDIA_ROOT, served by glutasite.media.
+# Uploaded photos. With several app servers, keep them in an S3-compatible bucket (AWS, Cloudflare R2,
+# MinIO, …) so every server sees every photo; otherwise they are files under MEDIA_ROOT (glutasite.media).
 MEDIA_S3_BUCKET = os.environ.get("MEDIA_S3_BUCKET", "")
 MEDIA_SERVED_BY_DJANGO = not MEDIA_S3_BUCKET
 MEDIA_ORIGINS = []  # where readers' browsers fetch photos from, for the Content-Security-Policy
@@ -238,10 +234,9 @@ if MEDIA_S3_BUCKET:
         if _region:
             MEDIA_ORIGINS.append(f"https://{MEDIA_S3_BUCKET}.s3.{_region}.amazonaws.com")
 
-# Spreadsheet imports keep the uploaded file between preview and confirm in
-# this storage, not a server's own temp folder, so the confirming request may
-# land on another app server. Point DJANGO_IMPORT_TMP_ROOT at a folder they
-# all share (or swap the backend for a shared object store). Never under media/.
+# Spreadsheet imports keep the uploaded file between preview and confirm in this storage, not a server's
+# own temp folder, so the confirming request may land on another app server. Point DJANGO_IMPORT_TMP_ROOT
+# at a folder they all share (or swap the backend for a shared object store). Never under media/.
 STORAGES["imports"] = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",
     "OPTIONS": {"location": Path(os.environ.get("DJANGO_IMPORT_TMP_ROOT", BASE_DIR / "import-tmp")), "base_url": None},
@@ -254,9 +249,8 @@ PRODUCTS_IMPORT_IN_REQUEST_MAX_KB = int(os.environ.get("DJANGO_IMPORT_IN_REQUEST
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# Anonymous readers' pages are cached this long (see guides/cache.py). Prices
-# show "checked N hours ago", so keep it short: a cached page is at most this
-# much older than the prices it shows.
+# Anonymous readers' pages are cached this long (readers/cache.py). Prices show "checked N hours ago", so keep
+# it short: a cached page is at most this much older than the prices it shows.
 READER_PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "300"))
 
 # Background jobs (jobs/): Huey keeps its queue in Redis when REDIS_URL is set, else in a SQLite file
@@ -357,23 +351,10 @@ CONTENT_SECURITY_POLICY = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # Browser features no page of ours uses, denied to every page and every frame (glutasite/headers.py).
 PERMISSIONS_POLICY_DENIED = [
-    "accelerometer",
-    "autoplay",
-    "browsing-topics",
-    "camera",
-    "display-capture",
-    "geolocation",
-    "gyroscope",
-    "interest-cohort",
-    "magnetometer",
-    "microphone",
-    "midi",
-    "payment",
-    "publickey-credentials-get",
-    "serial",
-    "usb",
-    "xr-spatial-tracking",
-]
+    "accelerometer", "autoplay", "browsing-topics", "camera", "display-capture", "geolocation", "gyroscope",
+    "interest-cohort", "magnetometer", "microphone", "midi", "payment", "publickey-credentials-get", "serial",
+    "usb", "xr-spatial-tracking",
+]  # fmt: skip
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 

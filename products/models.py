@@ -2,7 +2,6 @@ import secrets
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -340,125 +339,9 @@ def best_offer(offers):
     return min(offers, key=lambda o: (not o.is_buyable, not o.in_stock, not o.price_is_fresh, o.price))
 
 
-class PriceHistoryQuerySet(models.QuerySet):
-    def record(self, observations, *, source, user=None):
-        """Write the `PriceObservation`s that belong in the history (new prices and older observations), or
-        the current price of offers given as such; the importer's bulk writes and the admin both call this.
-        An observation already in the history is not written twice."""
-        rows = []
-        for seen in observations:
-            if isinstance(seen, Offer):
-                seen = PriceObservation(seen, seen.price, seen.currency, seen.price_checked_at, True, True)
-            if seen.recorded:
-                rows.append(
-                    PriceHistory(
-                        offer=seen.offer,
-                        price=seen.price,
-                        currency=seen.currency,
-                        checked_at=seen.checked_at,
-                        source=source,
-                        changed_by=user,
-                    ),
-                )
-        return self.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
-
-
-class PriceHistory(models.Model):
-    class Source(models.TextChoices):
-        IMPORT = "import", "Spreadsheet import"
-        ADMIN = "admin", "Edited in the admin"
-
-    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="price_history")
-    price = models.DecimalField(max_digits=10, decimal_places=2)
-    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
-    checked_at = models.DateTimeField("price checked at")
-    source = models.CharField(max_length=10, choices=Source.choices)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text="Empty for imports run from the command line.",
-    )
-
-    objects = PriceHistoryQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["offer", "checked_at"]
-        verbose_name_plural = "price history"
-        constraints = [
-            # One row per price seen at a time: the same observation imported twice is one row.
-            models.UniqueConstraint(
-                fields=["offer", "checked_at", "price", "currency"],
-                name="products_pricehistory_one_row_per_observation",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.offer}: {self.currency} {self.price} on {self.checked_at:%Y-%m-%d %H:%M}"
-
-
-class AffiliateClick(models.Model):
-    """One reader following an affiliate link: an offer's or one typed into text. No IP address or
-    user agent is kept."""
-
-    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, null=True, blank=True, related_name="clicks")
-    shop_link = models.ForeignKey(
-        "products.ShopLink", on_delete=models.CASCADE, null=True, blank=True, related_name="clicks"
-    )
-    clicked_at = models.DateTimeField(default=timezone.now)
-    referrer_path = models.CharField(
-        "from page",
-        max_length=300,
-        blank=True,
-        help_text="The page of ours the reader clicked on, when it could be told.",
-    )
-    guide_slug = models.SlugField("from guide", max_length=200, blank=True)
-
-    class Meta:
-        ordering = ["-clicked_at"]
-        indexes = [
-            models.Index(fields=["clicked_at", "offer"], name="products_click_at_offer"),
-            models.Index(fields=["clicked_at", "guide_slug"], name="products_click_at_guide"),
-        ]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(offer__isnull=False, shop_link__isnull=True)
-                | models.Q(offer__isnull=True, shop_link__isnull=False),
-                name="products_click_offer_or_shop_link",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.offer or self.shop_link} at {self.clicked_at:%Y-%m-%d %H:%M}"
-
-
-class LinkCheck(models.Model):
-    """The last check of an offer's shop link (products/link_health.py). Never counted as a click."""
-
-    class Outcome(models.TextChoices):
-        FINE = "fine", "Fine"
-        REDIRECTED = "redirected", "Redirected (fine)"
-        BROKEN = "broken", "Broken"
-        COULD_NOT_CHECK = "could_not_check", "Could not check"
-
-    offer = models.OneToOneField(Offer, on_delete=models.CASCADE, related_name="link_check")
-    checked_at = models.DateTimeField("last checked")
-    outcome = models.CharField(max_length=20, choices=Outcome.choices)
-    status_code = models.PositiveSmallIntegerField("HTTP status", null=True, blank=True)
-    final_url = models.URLField("ended at", max_length=1000, blank=True)
-    response = models.CharField(max_length=300, blank=True, help_text="What the shop answered, in a few words.")
-    broken_in_a_row = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["outcome", "-checked_at"]
-        verbose_name = "link check"
-        verbose_name_plural = "link health"
-
-    def __str__(self):
-        return f"{self.offer}: {self.get_outcome_display()}"
-
-
+# The price history, clicks and link checks, a merchant's feed and the shop links in guide text live in
+# modules of their own; they are imported here so Django and every caller find them in products.models.
+from .clicks import AffiliateClick, LinkCheck  # noqa: E402, F401
 from .feed_models import MerchantFeed  # noqa: E402, F401  a merchant's price feed, beside the merchants
+from .price_history import PriceHistory  # noqa: E402, F401
 from .shop_links import ShopLink  # noqa: E402, F401  the model lives with the code that makes its rows

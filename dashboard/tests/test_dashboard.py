@@ -245,7 +245,7 @@ def test_the_dashboards_queries_do_not_grow_with_the_guides(client, team, role, 
 
 
 def test_editors_and_readers_text_stays_inert_on_the_dashboard_and_notifications(client, team):
-    from glutasite.tests.test_xss import PAYLOADS, executable_markup
+    from glutasite.tests.xss_corpus import PAYLOADS, executable_markup
 
     for number, payload in enumerate(PAYLOADS[:40]):
         guide = ready_guide(title=payload[:200], reviewer=team["reviewer"].reviewer_profile)

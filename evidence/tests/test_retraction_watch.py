@@ -1,6 +1,6 @@
 import time
 import tracemalloc
-from datetime import date
+from contextlib import contextmanager
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -10,9 +10,7 @@ from evidence import retraction_watch
 from evidence.models import Study, StudyNotice
 from evidence.signals import retraction_recorded
 from evidence.tests import retraction_watch_file as rw
-from evidence.tests.factories import ClaimFactory, ClaimStudyFactory, StudyFactory
-from guides.selectors import review_queue_reason
-from guides.tests.factories import CitationFactory, KeyBenefitFactory
+from evidence.tests.factories import StudyFactory
 from jobs.models import JobRun
 
 pytestmark = pytest.mark.django_db
@@ -20,16 +18,25 @@ pytestmark = pytest.mark.django_db
 NEW_NOTICE = "study-notice"
 
 
-@pytest.fixture
-def heard():
+@contextmanager
+def notices_heard():
+    """What retraction_recorded told its listeners while inside: (study, nature, notice address)."""
     events = []
 
     def listen(sender, study, nature, notice_url, **kwargs):
         events.append((study.pk, nature, notice_url))
 
     retraction_recorded.connect(listen, dispatch_uid="test-heard")
-    yield events
-    retraction_recorded.disconnect(dispatch_uid="test-heard")
+    try:
+        yield events
+    finally:
+        retraction_recorded.disconnect(dispatch_uid="test-heard")
+
+
+@pytest.fixture
+def heard():
+    with notices_heard() as events:
+        yield events
 
 
 def watch(tmp_path, rows, filler=0, **options):
@@ -40,56 +47,6 @@ def watch(tmp_path, rows, filler=0, **options):
 
 def page(url):
     return Client().get(url).content.decode()
-
-
-def test_a_retraction_marks_the_study_and_sends_its_guides_to_review(
-    tmp_path,
-    heard,
-    django_capture_on_commit_callbacks,
-):
-    study = StudyFactory(doi="10.1016/J.Example.2019.01.001", pmid="")
-    citation = CitationFactory(study=study)
-    row = rw.notice(
-        48213,
-        doi="10.1016/j.example.2019.01.001",  # another case than ours
-        date="3/14/2023 0:00",
-        reason="+Concerns/Issues About Data;+Duplication of Image;",
-    )
-    with django_capture_on_commit_callbacks(execute=True):
-        run = watch(tmp_path, [row])
-    study.refresh_from_db()
-    assert study.retracted
-    assert study.retracted_on == date(2023, 3, 14)
-    assert study.retraction_note == "Concerns/Issues About Data; Duplication of Image"
-    assert study.notice_url == "https://doi.org/10.9999/notice.48213"
-    assert heard == [(study.pk, "retraction", "https://doi.org/10.9999/notice.48213")]
-    assert list(review_queue_reason(NEW_NOTICE)) == [citation.guide]
-    assert list(review_queue_reason("cites-retracted")) == [citation.guide]
-    assert 'href="https://doi.org/10.9999/notice.48213"' in page(study.get_absolute_url())
-    assert "Retracted on" in page(citation.guide.get_absolute_url())
-    assert (run.outcome, run.items_changed) == ("succeeded", 1)
-
-
-@pytest.mark.parametrize(
-    ("nature", "shown"), [("Expression of concern", "Expression of concern"), ("Correction", "Correction")]
-)
-def test_concerns_and_corrections_show_a_notice_without_changing_grades(tmp_path, nature, shown):
-    study = StudyFactory(pmid="31234567")
-    claim = ClaimFactory()
-    ClaimStudyFactory(claim=claim, study=study, stance="supports")
-    benefit = KeyBenefitFactory(claim=claim)
-    grade = claim.grade
-    watch(tmp_path, [rw.notice(7001, pmid="31234567", nature=nature, date="6/2/2024 0:00")])
-    study.refresh_from_db()
-    assert (study.retracted, study.notice, study.notice_on) == (
-        False,
-        nature.lower().replace(" ", "_"),
-        date(2024, 6, 2),
-    )
-    assert claim.grade == grade
-    assert f"{shown} published" in page(study.get_absolute_url())
-    assert f"{shown} published" in page(claim.get_absolute_url())
-    assert list(review_queue_reason(NEW_NOTICE)) == [benefit.guide]
 
 
 def test_a_reinstatement_after_a_retraction_clears_the_flag(tmp_path):

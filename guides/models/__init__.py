@@ -1,7 +1,8 @@
 from .assignment import Assignment
 from .base import CitingMarkdownModel, GuidePart
-from .guide import Category, Guide, GuideQuerySet, Reviewer, best_claim_grade, cited_studies
+from .guide import Guide, GuideQuerySet, best_claim_grade, cited_studies
 from .parts import FAQ, Citation, Complaint, KeyBenefit, RankedProduct, SafetyWarning, Section
+from .people import Category, Reviewer
 from .revision import GuideRevision
 from .site import SiteSettings
 

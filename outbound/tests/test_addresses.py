@@ -2,8 +2,6 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from outbound.addresses import check_address
-from products.cells import CellError, parse_affiliate_url
-from products.tests.factories import OfferFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -36,14 +34,3 @@ def test_nothing_is_allowed_over_plain_http_by_default_outside_development(setti
     settings.OUTBOUND_HTTP_ALLOWED_HOSTS = []
     with pytest.raises(ValidationError, match="https://"):
         check_address("http://127.0.0.1:8012/demo-feed.csv")
-
-
-def test_the_offer_form_and_the_importer_follow_the_same_rule(local_allowed, settings):
-    offer = OfferFactory.build(affiliate_url="http://127.0.0.1:8012/go/demo")
-    offer.clean_fields(exclude=["product", "merchant"])
-    assert parse_affiliate_url("http://127.0.0.1:8012/go/demo") == "http://127.0.0.1:8012/go/demo"
-    settings.OUTBOUND_HTTP_ALLOWED_HOSTS = []
-    with pytest.raises(ValidationError):
-        offer.clean_fields(exclude=["product", "merchant"])
-    with pytest.raises(CellError, match="is not secure. Affiliate links must start with https://"):
-        parse_affiliate_url("http://127.0.0.1:8012/go/demo")

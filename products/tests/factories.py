@@ -1,8 +1,11 @@
+import io
 from datetime import timedelta
 from decimal import Decimal
 
 import factory
+from django.core.files.base import ContentFile
 from django.utils import timezone
+from PIL import Image
 
 from products.models import Brand, Merchant, Offer, Product
 
@@ -52,3 +55,14 @@ class OfferFactory(factory.django.DjangoModelFactory):
     price_checked_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))
     affiliate_url = factory.Sequence(lambda n: f"https://shop.example.com/item/{n}?tag=glutasite")
     in_stock = True
+
+
+def jpeg(size, orientation=None):
+    """A photo as a camera saves it, `size` wide and high, turned by its EXIF `orientation`."""
+    buffer = io.BytesIO()
+    image = Image.new("RGB", size, "teal")
+    exif = Image.Exif()
+    if orientation:
+        exif[0x0112] = orientation
+    image.save(buffer, "JPEG", exif=exif)
+    return ContentFile(buffer.getvalue(), name="label.jpg")

@@ -7,12 +7,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from werkzeug import Response
 
-from guides.selectors import review_queue_reason
-from guides.tests.factories import RankedProductFactory
 from outbound.http import Client
 from products import link_health
-from products.models import AffiliateClick, LinkCheck, Offer
-from products.signals import offer_link_broken
+from products.models import LinkCheck
 from products.tests.factories import OfferFactory
 
 pytestmark = pytest.mark.django_db
@@ -109,42 +106,6 @@ def test_a_name_that_does_not_resolve_is_broken(monkeypatch):
 
     monkeypatch.setattr(requests.Session, "request", no_such_host)
     assert outcome_of("https://shop.invalid/p/1").outcome == "broken"
-
-
-def test_broken_twice_hides_the_offer_puts_its_guides_in_review_and_working_again_shows_it(
-    httpserver,
-    django_capture_on_commit_callbacks,
-):
-    ranked = RankedProductFactory()
-    offer = OfferFactory(product=ranked.product, affiliate_url=httpserver.url_for("/p/1"))
-    heard = []
-    offer_link_broken.connect(lambda sender, offer, **kw: heard.append(offer.pk), weak=False, dispatch_uid="t")
-    reason = "link-broken"
-    try:
-        httpserver.expect_request("/p/1").respond_with_data("", status=404)
-        call_command("check_links", verbosity=0)
-        assert Offer.objects.active().filter(pk=offer.pk).exists()  # once may be a hiccup
-        httpserver.clear()
-        httpserver.expect_request("/p/1").respond_with_data("", status=429)
-        call_command("check_links", verbosity=0)
-        assert LinkCheck.objects.get().broken_in_a_row == 1  # a 429 never counts, either way
-        httpserver.clear()
-        httpserver.expect_request("/p/1").respond_with_data("", status=404)
-        with django_capture_on_commit_callbacks(execute=True):
-            call_command("check_links", verbosity=0)
-        assert not Offer.objects.active().filter(pk=offer.pk).exists()
-        assert not Offer.objects.buyable().filter(pk=offer.pk).exists()
-        assert list(review_queue_reason(reason)) == [ranked.guide]
-        assert heard == [offer.pk]
-
-        httpserver.clear()
-        httpserver.expect_request("/p/1").respond_with_data(**page())
-        call_command("check_links", verbosity=0)
-        assert Offer.objects.active().filter(pk=offer.pk).exists()
-        assert list(review_queue_reason(reason)) == []
-    finally:
-        offer_link_broken.disconnect(dispatch_uid="t")
-    assert not AffiliateClick.objects.exists()  # a check is never a click
 
 
 def test_limit_checks_the_links_checked_longest_ago_first(httpserver, capsys):

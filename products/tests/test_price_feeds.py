@@ -4,19 +4,14 @@ from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 from django.utils import timezone
 
-from guides.selectors import review_queue_reason
-from guides.tests.factories import RankedProductFactory
 from jobs.models import JobRun
 from products.columns import COLUMNS
 from products.models import MerchantFeed, Offer, PriceHistory
-from products.signals import merchant_feed_failing
 from products.tests.factories import MerchantFactory, OfferFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,8 +26,7 @@ def local_feeds(settings):
     settings.OUTBOUND_RETRY_BACKOFF_SECONDS = 0
 
 
-@pytest.fixture
-def shop(httpserver):
+def example_shop():
     """A merchant with two offers, one matched on its product id, one on its SKU, last priced a day ago."""
     merchant = MerchantFactory(name="Example Shop", slug="example-shop")
     checked = timezone.now() - timedelta(hours=20)
@@ -50,6 +44,11 @@ def shop(httpserver):
         price_checked_at=checked,
     )
     return merchant, powder, caps
+
+
+@pytest.fixture
+def shop(httpserver):
+    return example_shop()
 
 
 def feed_for(merchant, httpserver, path, format, **fields):
@@ -130,41 +129,6 @@ def test_an_unchanged_feed_answers_304_and_refreshes_nothing_but_the_check(https
     assert PriceHistory.objects.count() == history
     assert (feed.failures_in_a_row, feed.etag) == (0, '"v1"')
     assert "Not changed since the last fetch (304)" in JobRun.objects.first().summary
-
-
-def test_two_failures_in_a_row_keep_the_prices_and_flag_the_feed(
-    httpserver,
-    shop,
-    client,
-    django_user_model,
-    django_capture_on_commit_callbacks,
-):
-    merchant, powder, _ = shop
-    ranked = RankedProductFactory(product=powder.product)
-    heard = []
-    merchant_feed_failing.connect(
-        lambda sender, merchant, error, **kw: heard.append(error), weak=False, dispatch_uid="t"
-    )
-    httpserver.expect_request("/feed.tsv").respond_with_data("down for maintenance", status=500)
-    feed = feed_for(merchant, httpserver, "/feed.tsv", "google")
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            fetch()
-            assert list(review_queue_reason(FAILING)) == []
-            fetch(merchant="example-shop")
-    finally:
-        merchant_feed_failing.disconnect(dispatch_uid="t")
-    feed.refresh_from_db()
-    powder.refresh_from_db()
-    assert (feed.failures_in_a_row, feed.last_error) == (2, "The feed answered HTTP 500 INTERNAL SERVER ERROR.")
-    assert powder.price == Decimal("34.99")
-    assert heard == ["The feed answered HTTP 500 INTERNAL SERVER ERROR."]
-    assert list(review_queue_reason(FAILING)) == [ranked.guide]
-    editor = django_user_model.objects.create_user(username="ed", password="pw-ed-123456", is_staff=True)
-    editor.groups.set(Group.objects.filter(name="Editors"))
-    client.force_login(editor)
-    jobs_page = client.get(reverse("admin:jobs_jobrun_changelist")).content.decode()
-    assert "The price feed of Example Shop failed 2 times in a row" in jobs_page
 
 
 def test_a_feed_whose_rows_no_longer_match_fails_and_changes_nothing(httpserver, shop):

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from products.models import PriceHistory, Product
-from products.tests.factories import MerchantFactory, OfferFactory, ProductFactory
+from products.tests.factories import MerchantFactory, OfferFactory, ProductFactory, jpeg
 
 pytestmark = pytest.mark.django_db
 
@@ -109,8 +109,6 @@ def test_the_chart_axis_labels_are_text_beside_the_drawing_not_inside_it(client)
 
 
 def test_product_page_shows_its_photo_with_copies_and_size(client):
-    from images.tests.test_renditions import jpeg
-
     product = ProductFactory(image_alt="The tub from the front")
     product.image.save("tub.jpg", jpeg((960, 960)))
     html = client.get(product.get_absolute_url()).content.decode()

@@ -19,13 +19,6 @@ def go(client, offer, query="", **headers):
     return client.get(f"/go/{offer.token}/{query}", headers={"User-Agent": BROWSER} | headers)
 
 
-def guide(slug):
-    # A click names a guide only when it exists; these tests need guides' factory for that.
-    from guides.tests.factories import GuideFactory
-
-    return GuideFactory(slug=slug)
-
-
 # Price freshness on the product page
 
 
@@ -90,19 +83,6 @@ def test_stale_offer_is_left_out_of_the_chart(client):
     assert "No price history to show yet." in html
 
 
-def test_product_page_lists_published_guides_that_rank_it(client):
-    # The reverse side of guides' rankings: only this test needs guides' factories.
-    from guides.models import Guide
-    from guides.tests.factories import RankedProductFactory
-
-    product = ProductFactory()
-    RankedProductFactory(product=product, rank=2, guide__title="Creatine for strength")
-    RankedProductFactory(product=product, guide__title="Unfinished", guide__status=Guide.Status.DRAFT)
-    html = client.get(product.get_absolute_url()).content.decode()
-    assert re.search(r"#2 in <a href=\"/guides/[^\"]+/\">Creatine for strength</a>", html)
-    assert "Unfinished" not in html
-
-
 def test_product_page_query_count_does_not_grow_with_offers_and_history(client):
     def page_queries(offers):
         product = ProductFactory()
@@ -117,26 +97,6 @@ def test_product_page_query_count_does_not_grow_with_offers_and_history(client):
 
 
 # /go/
-
-
-def test_go_redirects_to_the_stored_link_and_counts_the_click(client):
-    guide("l-glutamine-for-gut-health")
-    offer = OfferFactory(affiliate_url="https://www.amazon.com/dp/B0013OXKHC?tag=glutasite-20")
-    response = go(client, offer, "?from=/guides/l-glutamine-for-gut-health/")
-    assert response.status_code == 302
-    assert response["Location"] == "https://www.amazon.com/dp/B0013OXKHC?tag=glutasite-20"
-    assert response["X-Robots-Tag"] == "noindex, nofollow"
-    click = AffiliateClick.objects.get()
-    assert (click.offer, click.guide_slug) == (offer, "l-glutamine-for-gut-health")
-    assert click.referrer_path == "/guides/l-glutamine-for-gut-health/"
-
-
-def test_go_takes_the_guide_from_our_own_referer(client):
-    guide("creatine")
-    offer = OfferFactory()
-    go(client, offer, Referer="http://testserver/guides/creatine/")
-    go(client, offer, Referer="https://elsewhere.example/guides/creatine/")
-    assert list(AffiliateClick.objects.order_by("pk").values_list("guide_slug", flat=True)) == ["creatine", ""]
 
 
 def test_go_ignores_urls_in_the_query_string(client):
@@ -161,14 +121,6 @@ def test_go_keeps_only_paths_of_our_own_pages(client):
     assert set(AffiliateClick.objects.values_list("referrer_path", flat=True)) == {""}
     go(client, offer, "?from=/guides/" + "y" * 250 + "/")  # longer than any guide's slug may be
     assert AffiliateClick.objects.latest("pk").guide_slug == ""
-
-
-def test_go_counts_a_click_from_a_guide_that_does_not_exist_without_a_guide(client):
-    offer = OfferFactory()
-    response = go(client, offer, "?from=/guides/no-such-guide/")
-    assert response.status_code == 302
-    click = AffiliateClick.objects.get()
-    assert (click.referrer_path, click.guide_slug) == ("", "")
 
 
 def test_go_answers_404_for_unknown_and_disabled_offers(client):

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from evidence.models import Claim
-from glutasite.tests.test_xss import PAYLOADS, every_field_with_every_payload, plain
+from glutasite.tests.xss_corpus import PAYLOADS, every_field_with_every_payload, plain
 from guides.models import Guide, Section
 
 pytestmark = [

@@ -1,7 +1,4 @@
-import io
-
 import pytest
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template import Context, Template
 from PIL import Image
@@ -9,19 +6,9 @@ from PIL import Image
 from guides.tests.factories import ReviewerFactory
 from images.renditions import make_renditions, picture, rendition_name, rendition_widths
 from products.models import Product
-from products.tests.factories import ProductFactory
+from products.tests.factories import ProductFactory, jpeg
 
 pytestmark = pytest.mark.django_db
-
-
-def jpeg(size, orientation=None):
-    buffer = io.BytesIO()
-    image = Image.new("RGB", size, "teal")
-    exif = Image.Exif()
-    if orientation:
-        exif[0x0112] = orientation
-    image.save(buffer, "JPEG", exif=exif)
-    return ContentFile(buffer.getvalue(), name="label.jpg")
 
 
 def test_copies_are_made_at_each_width_narrower_than_the_photo_and_at_its_own_width():

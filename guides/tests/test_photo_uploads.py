@@ -5,8 +5,8 @@ from django.urls import reverse
 
 from guides.models import Reviewer
 from guides.tests.factories import ReviewerFactory
-from images.tests.test_renditions import jpeg
 from images.validators import validate_photo_size
+from products.tests.factories import jpeg
 
 pytestmark = pytest.mark.django_db
 
