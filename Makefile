@@ -11,7 +11,7 @@ export DEMO_SITE_URL ?= http://$(HOST):$(PORT)
 VNU_JAR := $(VENV)/node/node_modules/vnu-jar/build/dist/vnu.jar
 VNU_VERSION := 26.9.27
 
-.PHONY: run serve test lint format bench clean
+.PHONY: run serve test lint format bench cluster-test clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -66,6 +66,14 @@ bench: $(STAMP)
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || \
 		echo "wrk could not be installed (apt-get install wrk): requests per second will be SKIPPED"
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# The site as it runs on several machines, on 127.0.0.1 only: PostgreSQL, its own Redis, an S3 store (moto),
+# two app servers, two job workers and HAProxy; proves what README "Running on several machines" says.
+cluster-test: $(STAMP)
+	@missing=""; for program in redis-server haproxy wrk; do command -v $$program >/dev/null || missing="$$missing $$program"; done; \
+	if [ -n "$$missing" ]; then echo "=== installing$$missing"; apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
+	$(BIN)/python bench/cluster.py $(CLUSTER_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles

@@ -197,8 +197,24 @@ STORAGES = {
 }
 
 
-# Uploaded photos. With several app servers, keep them in an S3-compatible bucket (AWS, Cloudflare R2,
-# MinIO, …) so every server sees every photo; otherwise they are files under MEDIA_ROOT (glutasite.media).
+def s3_storage(bucket, **options):
+    """A bucket of the S3-compatible store (AWS, Cloudflare R2, MinIO, …) the MEDIA_S3_* settings name."""
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": os.environ.get("MEDIA_S3_ENDPOINT_URL") or None,
+            "access_key": os.environ.get("MEDIA_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("MEDIA_S3_SECRET_ACCESS_KEY") or None,
+            "region_name": os.environ.get("MEDIA_S3_REGION") or None,
+            "file_overwrite": False,
+            **options,
+        },
+    }
+
+
+# Uploaded photos. With several app servers, keep them in a bucket so every server sees every photo;
+# otherwise they are files under MEDIA_ROOT (glutasite.media).
 MEDIA_S3_BUCKET = os.environ.get("MEDIA_S3_BUCKET", "")
 MEDIA_SERVED_BY_DJANGO = not MEDIA_S3_BUCKET
 MEDIA_ORIGINS = []  # where readers' browsers fetch photos from, for the Content-Security-Policy
@@ -206,21 +222,13 @@ if MEDIA_S3_BUCKET:
     _media_url = urlsplit(os.environ.get("MEDIA_URL", ""))  # e.g. https://media.example.com/ in front of the bucket
     _endpoint = urlsplit(os.environ.get("MEDIA_S3_ENDPOINT_URL", ""))
     _region = os.environ.get("MEDIA_S3_REGION", "")
-    STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": MEDIA_S3_BUCKET,
-            "endpoint_url": _endpoint.geturl() or None,
-            "access_key": os.environ.get("MEDIA_S3_ACCESS_KEY_ID") or None,
-            "secret_key": os.environ.get("MEDIA_S3_SECRET_ACCESS_KEY") or None,
-            "region_name": _region or None,
-            "custom_domain": (_media_url.netloc + _media_url.path.rstrip("/")) or None,
-            # Photos are public: plain, stable addresses that pages and CDNs can cache, never signed ones.
-            "querystring_auth": False,
-            "file_overwrite": False,
-            "object_parameters": {"CacheControl": "public, max-age=2592000"},
-        },
-    }
+    # Photos are public: plain, stable addresses that pages and CDNs can cache, never signed ones.
+    STORAGES["default"] = s3_storage(
+        MEDIA_S3_BUCKET,
+        custom_domain=(_media_url.netloc + _media_url.path.rstrip("/")) or None,
+        querystring_auth=False,
+        object_parameters={"CacheControl": "public, max-age=2592000"},
+    )
     if _media_url.netloc:
         MEDIA_URL = f"https://{_media_url.netloc}{_media_url.path.rstrip('/')}/"
         MEDIA_ORIGINS = [f"https://{_media_url.netloc}"]
@@ -235,12 +243,14 @@ if MEDIA_S3_BUCKET:
             MEDIA_ORIGINS.append(f"https://{MEDIA_S3_BUCKET}.s3.{_region}.amazonaws.com")
 
 # Spreadsheet imports keep the uploaded file between preview and confirm in this storage, not a server's
-# own temp folder, so the confirming request may land on another app server. Point DJANGO_IMPORT_TMP_ROOT
-# at a folder they all share (or swap the backend for a shared object store). Never under media/.
+# own temp folder, so the confirming request may land on another app server: a folder they all share
+# (DJANGO_IMPORT_TMP_ROOT, never under media/), or a private bucket (DJANGO_IMPORT_S3_BUCKET).
 STORAGES["imports"] = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",
     "OPTIONS": {"location": Path(os.environ.get("DJANGO_IMPORT_TMP_ROOT", BASE_DIR / "import-tmp")), "base_url": None},
 }
+if os.environ.get("DJANGO_IMPORT_S3_BUCKET"):
+    STORAGES["imports"] = s3_storage(os.environ["DJANGO_IMPORT_S3_BUCKET"], default_acl="private")
 # Largest spreadsheet staff may upload for import, in megabytes.
 PRODUCTS_IMPORT_MAX_UPLOAD_MB = float(os.environ.get("DJANGO_IMPORT_MAX_UPLOAD_MB", "10"))
 # Larger uploads (about 2,500 rows) are previewed and imported by the job runner, not in the request.
@@ -273,16 +283,12 @@ HUEY = {
 # Outside services. Addresses we store or call must be https://, except on these hosts (tests, a local
 # cluster, the demo's own price feed in development).
 OUTBOUND_HTTP_ALLOWED_HOSTS = env_list("OUTBOUND_HTTP_ALLOWED_HOSTS", ["127.0.0.1"] if DEBUG else [])
-OUTBOUND_USER_AGENT = os.environ.get(
-    "OUTBOUND_USER_AGENT",
-    "Glutasite/1.0 (supplement guides; checks its own affiliate links, price feeds and studies)",
-)
+_AGENT = "Glutasite/1.0 (supplement guides; checks its own affiliate links, price feeds and studies)"
+OUTBOUND_USER_AGENT = os.environ.get("OUTBOUND_USER_AGENT", _AGENT)
 OUTBOUND_RETRY_BACKOFF_SECONDS = float(os.environ.get("OUTBOUND_RETRY_BACKOFF_SECONDS", "1"))
 # The Retraction Watch database as Crossref publishes it (a CSV of about 60,000 notices).
-RETRACTION_WATCH_CSV_URL = os.environ.get(
-    "RETRACTION_WATCH_CSV_URL",
-    "https://gitlab.com/crossref/retraction-watch-data/-/raw/main/retraction_watch.csv",
-)
+_RETRACTION_WATCH = "https://gitlab.com/crossref/retraction-watch-data/-/raw/main/retraction_watch.csv"
+RETRACTION_WATCH_CSV_URL = os.environ.get("RETRACTION_WATCH_CSV_URL", _RETRACTION_WATCH)
 # Looking studies up by identifier (evidence/lookup.py): NCBI asks for a tool name and a contact address,
 # and allows 3 requests a second, 10 with an API key.
 PUBMED_API_URL = os.environ.get("PUBMED_API_URL", "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/")
@@ -326,13 +332,11 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", False)
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
     # check --deploy warns while they are off; that is the choice above, so only those two warnings go.
-    SILENCED_SYSTEM_CHECKS = [
-        *([] if SECURE_HSTS_INCLUDE_SUBDOMAINS else ["security.W005"]),
-        *([] if SECURE_HSTS_PRELOAD else ["security.W021"]),
+    SILENCED_SYSTEM_CHECKS = ["security.W005"][SECURE_HSTS_INCLUDE_SUBDOMAINS:] + ["security.W021"][
+        SECURE_HSTS_PRELOAD:
     ]
 
-# Every script the site runs is a file of ours (the admin's included), so no
-# inline script is ever allowed: injected markup cannot run.
+# Every script the site runs is a file of ours (the admin's included): no inline script, so injected markup cannot run.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -362,6 +366,7 @@ X_FRAME_OPTIONS = "DENY"
 # SENTRY_DSN is set, Sentry. The log gets one line per failure (glutasite/log.py), and the admins one
 # mail per kind of failure every 10 minutes, so an outage is not a mail per request.
 LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "WARNING")
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 ADMINS = getaddresses([os.environ.get("DJANGO_ADMINS", "")]) if os.environ.get("DJANGO_ADMINS") else []
 SERVER_EMAIL = os.environ.get("DJANGO_SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 LOGGING = {
@@ -371,12 +376,7 @@ LOGGING = {
         "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
         "once_per_ten_minutes": {"()": "glutasite.log.OncePerWindow", "seconds": 600},
     },
-    "formatters": {
-        "one_line": {
-            "()": "glutasite.log.OneLineFormatter",
-            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
-        },
-    },
+    "formatters": {"one_line": {"()": "glutasite.log.OneLineFormatter", "format": LOG_FORMAT}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "one_line"},
         "mail_admins": {
