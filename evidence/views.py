@@ -3,6 +3,8 @@ from django.core.paginator import Paginator
 from django.db.models import F, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 
+from glutasite.page_tags import STUDY_LISTS, claim_tag, guide_tag, study_tag, tag_page
+
 from .models import GRADE_RULE, Claim, ClaimStudy, Study, Topic
 
 STUDIES_PER_PAGE = 25
@@ -59,6 +61,7 @@ class StudyFilterForm(forms.Form):
 
 
 def study_list(request):
+    tag_page(request, STUDY_LISTS)
     form = StudyFilterForm(request.GET)
     studies = form.filter(Study.objects.prefetch_related("topics"))
     page = Paginator(studies, STUDIES_PER_PAGE).get_page(request.GET.get("page"))
@@ -93,6 +96,12 @@ def study_detail(request, slug):
         ),
         slug=slug,
     )
+    tag_page(
+        request,
+        study_tag(study.pk),
+        *(claim_tag(link.claim_id) for link in study.claim_links.all()),
+        *(guide_tag(citation.guide_id) for citation in study.citations.all()),
+    )
     can_see_drafts = request.user.has_perm("guides.view_guide")
     guides = sorted(
         {citation.guide for citation in study.citations.all() if can_see_drafts or citation.guide.is_published},
@@ -108,4 +117,5 @@ def claim_detail(request, slug):
         ),
         slug=slug,
     )
+    tag_page(request, claim_tag(claim.pk), *(study_tag(link.study_id) for link in claim.claim_studies.all()))
     return render(request, "evidence/claim_detail.html", {"claim": claim, "grade_rule": GRADE_RULE})

@@ -1,6 +1,8 @@
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
+from glutasite.page_tags import GUIDE_LISTS, guide_tag, product_tag, tag_page
+
 from . import structured_data, workflow
 from .models import Category, Guide, Reviewer, SiteSettings
 from .outline import outline
@@ -22,6 +24,7 @@ CHANGES_PER_PAGE = 30
 
 
 def guide_list(request):
+    tag_page(request, GUIDE_LISTS)
     page = Paginator(guide_cards(Guide.objects.published()), GUIDES_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "guides/guide_list.html", {"page": page})
 
@@ -30,15 +33,18 @@ guide_list.reads_query = {"page"}  # the page cache keys on these only (readers/
 
 
 def category_list(request):
+    tag_page(request, GUIDE_LISTS)
     return render(request, "guides/category_list.html", {"categories": categories_with_guides()})
 
 
 def reviewer_list(request):
+    tag_page(request, GUIDE_LISTS)
     return render(request, "guides/reviewer_list.html", {"reviewers": reviewers_with_guides()})
 
 
 def what_changed(request):
     """Every note for readers across published guides, newest first: corrections, new studies, new ranks."""
+    tag_page(request, GUIDE_LISTS)
     page = Paginator(recent_changes(), CHANGES_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "guides/what_changed.html", {"page": page})
 
@@ -47,6 +53,7 @@ what_changed.reads_query = {"page"}
 
 
 def category_detail(request, slug):
+    tag_page(request, GUIDE_LISTS)
     category = get_object_or_404(Category.objects.select_related("parent__parent"), slug=slug)
     return render(
         request,
@@ -78,6 +85,7 @@ def guide_detail(request, slug):
             workflow.publish_due_for(guide)
             guide = get_object_or_404(guide_page(Guide.objects.published()), slug=slug)
     ranked_products = guide.ranked_products.all()
+    tag_page(request, guide_tag(guide.pk), *(product_tag(ranked.product_id) for ranked in ranked_products))
     shop_links_in_text = links_to_shops(guide)
     references = number_citations(guide)
     changes = list(guide_changes(guide))
@@ -106,6 +114,7 @@ def guide_detail(request, slug):
 
 def reviewer_detail(request, slug):
     reviewer = get_object_or_404(Reviewer, slug=slug)
+    tag_page(request, GUIDE_LISTS)
     guides = Guide.objects.published().filter(reviewer=reviewer).select_related("category")
     return render(
         request,

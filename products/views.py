@@ -15,6 +15,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.defaults import page_not_found
 
+from glutasite.page_tags import PRODUCT_LISTS, guide_tag, product_tag, tag_page
+
 from .models import AffiliateClick, Offer, PriceHistory, Product, ShopLink
 from .selectors import ANY_TEST, SORTS, certification_names, product_list
 
@@ -59,6 +61,7 @@ class ProductFilterForm(forms.Form):
 
 
 def product_index(request):
+    tag_page(request, PRODUCT_LISTS)
     form = ProductFilterForm(request.GET)
     products = product_list(**form.cleaned_data) if form.is_valid() else Product.objects.none()
     page = Paginator(products, PRODUCTS_PER_PAGE).get_page(request.GET.get("page"))
@@ -88,6 +91,7 @@ def product_detail(request, slug):
         slug=slug,
     )
     rankings = [ranking for ranking in product.rankings.all() if ranking.guide.is_published]
+    tag_page(request, product_tag(product.pk), *(guide_tag(ranking.guide_id) for ranking in product.rankings.all()))
     return render(request, "products/product_detail.html", {"product": product, "rankings": rankings})
 
 

@@ -3,13 +3,16 @@
 Anonymous GET and HEAD responses are kept for READER_PAGE_CACHE_SECONDS
 (5 minutes by default) in the default cache, which every process shares: a
 folder on the machine by default, Redis when REDIS_URL is set, so every app
-server shares it. Saving anything readers see (readers.signals), or a job
-that changes it (a price feed, a retraction, a scheduled guide), changes the
-content version that is part of every key, kept in that same cache, so the
-next request renders afresh whichever process made the change; a cached page
-is answered without touching the database, even during an outage. The short
-lifetime bounds the rest: a price hidden when it goes stale, an import that
-writes in bulk without model signals, all show within 5 minutes.
+server shares it. Each page is stored with the versions of the tags its view
+says it shows (glutasite/page_tags.py: this guide, these products, the guide
+lists) and of the tag `everything`; it is served only while those versions are
+unchanged. Saving anything readers see (readers.signals) gives new versions to
+the tags of what was saved, so only the pages that show it render afresh; a job
+or an import that writes in bulk changes `everything`. The versions live in the
+same shared cache, so whichever process made the change, the next request in
+any process sees it. A cached page is answered without touching the database,
+even during an outage. The short lifetime bounds the rest: a price hidden when
+it goes stale, a bulk write nobody reported, all show within 5 minutes.
 
 Never cached: signed-in users (who may see unpublished guides and pending changes), anything other than a
 200, responses that set a cookie, views marked never_cache, and any page
@@ -27,7 +30,11 @@ from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
-VERSION_KEY = "reader-pages:version"
+from glutasite.page_tags import page_tags
+
+TAG_KEY = "reader-pages:tag:{}"
+EVERYTHING = "everything"  # every page shows it: a change nobody mapped to tags empties every page
+ANYTHING = "anything"  # pages whose view named no tags: every change empties them
 HEADERS_NOT_KEPT = {"set-cookie", "cache-control", "age"}
 
 
@@ -35,18 +42,33 @@ def cache_seconds():
     return settings.READER_PAGE_CACHE_SECONDS
 
 
-def content_version():
-    version = cache.get(VERSION_KEY)
-    if version is None:
+def tag_versions(tags):
+    """{tag: its current version} in one round trip to the cache (two the first time a tag is seen)."""
+    keys = {TAG_KEY.format(tag): tag for tag in tags}
+    found = cache.get_many(keys)
+    missing = [key for key in keys if key not in found]
+    if missing:
         # A fresh random version, never an old one: pages cached under an
         # evicted version can never be served again.
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(VERSION_KEY)
-    return version
+        for key in missing:
+            cache.add(key, uuid.uuid4().hex, timeout=None)
+        found.update(cache.get_many(missing))
+    return {keys[key]: version for key, version in found.items()}
+
+
+def bump_tags(tags):
+    """Empty every cached page that shows one of these tags (and every page that named none)."""
+    cache.set_many({TAG_KEY.format(tag): uuid.uuid4().hex for tag in {*tags, ANYTHING}}, timeout=None)
 
 
 def bump_content_version():
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    """Empty every cached page."""
+    bump_tags([EVERYTHING])
+
+
+def tags_of_page(named):
+    """The tags a page is stored under: what its view named, or ANYTHING when it named nothing."""
+    return {EVERYTHING, *(named if named is not None else [ANYTHING])}
 
 
 def query_parameters_read(request):
@@ -64,12 +86,12 @@ def query_parameters_read(request):
     return getattr(view, "reads_query", set())
 
 
-def page_key(request, version):
+def page_key(request):
     """One entry per page: the query string keeps only the parameters that page reads, in one order."""
     read = query_parameters_read(request)
     query = urlencode(sorted((name, value) for name in read for value in request.GET.getlist(name)))
     address = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
-    return f"reader-pages:{version}:{hashlib.sha256(address.encode()).hexdigest()}"
+    return f"reader-pages:page:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
 def is_cacheable_request(request):
@@ -100,21 +122,28 @@ class ReaderPageCacheMiddleware:
             patch_vary_headers(response, ["Cookie"])
             return response
 
-        key = page_key(request, content_version())
+        key = page_key(request)
         stored = cache.get(key)
-        if stored is not None:
+        before = tag_versions(stored["tags"]) if stored is not None else {}
+        if stored is not None and before == stored["tags"]:
             return self.rebuild(stored)
 
         response = self.get_response(request)
         patch_vary_headers(response, ["Cookie"])
         if is_cacheable_response(request, response):
-            cache.set(key, self.freeze(response), timeout=cache_seconds())
+            tags = tags_of_page(page_tags(request))
+            # Versions read before rendering where known: a change committed while
+            # the page rendered leaves it stored under the older version, so the
+            # next request renders it again instead of serving what it missed.
+            versions = {**tag_versions(tags - before.keys()), **{tag: before[tag] for tag in tags & before.keys()}}
+            cache.set(key, self.freeze(response, versions), timeout=cache_seconds())
             patch_cache_control(response, public=True, max_age=cache_seconds())
         return response
 
     @staticmethod
-    def freeze(response):
+    def freeze(response, tags):
         return {
+            "tags": tags,
             "stored_at": time.time(),
             "status": response.status_code,
             "content": response.content,

@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from glutasite.page_tags import GUIDE_LISTS, PRODUCT_LISTS, STUDY_LISTS, tag_page
 from guides import structured_data
 from guides.models import Guide
 from guides.selectors import category_tree, guide_cards
@@ -23,6 +24,7 @@ TOO_MANY = "You have sent this form too many times in the last hour. Please wait
 
 
 def home(request):
+    tag_page(request, GUIDE_LISTS)
     guides = guide_cards(Guide.objects.published())
     featured = list(guides.filter(featured=True)[:FEATURED_ON_HOME])
     return render(
@@ -47,6 +49,7 @@ def page_detail(request, slug):
 
 
 def search_results(request):
+    tag_page(request, GUIDE_LISTS, PRODUCT_LISTS, STUDY_LISTS)
     results = search(request.GET.get("q", ""))
     return render(request, "readers/search.html", {"results": results, "max_length": MAX_QUERY_LENGTH})
 
