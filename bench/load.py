@@ -120,7 +120,15 @@ def measure_http(env, paths, duration, connections, log_path):
     results = {}
     for cache_on, targets in [
         (True, [("static file", paths["static"]), ("guide page, cached", paths["guide"])]),
-        (False, [("guide page, uncached", paths["guide"]), ("search", paths["search"])]),
+        (
+            False,
+            [
+                ("guide page, uncached", paths["guide"]),
+                ("demo guide, uncached", paths["demo guide"]),
+                ("home, uncached", paths["home"]),
+                ("search", paths["search"]),
+            ],
+        ),
     ]:
         server_env = env if cache_on else {**env, "DJANGO_PAGE_CACHE_SECONDS": "0"}
         with gunicorn(server_env, log_path) as base:

@@ -43,6 +43,7 @@ BENCH_DIR = BASE_DIR / "bench"
 SQLITE_FILE = BENCH_DIR / "bench.sqlite3"
 RESULTS_FILE = BENCH_DIR / "results.json"
 POSTGRES_NAME = "glutasite_bench"
+DEMO_GUIDE_SLUG = "l-glutamine-for-gut-health"
 POSTGRES_SCHEMES = {"postgres", "postgresql", "pgsql"}
 HOST = "127.0.0.1"
 
@@ -129,6 +130,16 @@ def prepare_dataset(vendor, database_url):
         call_command("migrate", verbosity=0)
     dataset.build_dataset()
     return {"built": True, "seconds": round(time.perf_counter() - start, 1)}
+
+
+def prepare_demo():
+    """The demo guide readers first see (`make run`), beside the dataset: seeded once, then reused."""
+    from django.core.management import call_command
+
+    from guides.models import Guide
+
+    if not Guide.objects.filter(slug=DEMO_GUIDE_SLUG).exists():
+        call_command("seed_demo", verbosity=0)
 
 
 def median_ms(timings):
@@ -244,12 +255,17 @@ def report(results):
         f"{results['guide_page']['bytes']:,} bytes",
         f"{'':<24}{'SQL queries':>12}{'median ms':>12}{'requests':>10}",
     ]
-    page = results["guide_page"]
-    for state in ["uncached", "cached"]:
-        lines.append(
-            f"  {state:<22}{page[f'queries_{state}']:>12}{page[f'median_ms_{state}']:>12.2f}"
-            f"{page['requests'][state]:>10}"
-        )
+    for key, label in [("guide_page", "big guide"), ("demo_guide_page", "demo guide"), ("home_page", "home")]:
+        page = results.get(key)
+        if not page:
+            continue
+        if key != "guide_page":
+            lines.append(f"{label.capitalize()} {page['url']}, {page['bytes']:,} bytes")
+        for state in ["uncached", "cached"]:
+            lines.append(
+                f"  {state:<22}{page[f'queries_{state}']:>12}{page[f'median_ms_{state}']:>12.2f}"
+                f"{page['requests'][state]:>10}"
+            )
     search = results["search"]
     lines += [
         "",
@@ -330,12 +346,15 @@ def main():
         )
         print(f"Benchmark database: {name}", flush=True)
         built = prepare_dataset(vendor, database_url)
+        prepare_demo()
         call_command("collectstatic", interactive=False, verbosity=0)
 
         guides = Guide.objects.published().filter(category__parent__parent__slug=dataset.MARKER_SLUG).order_by("slug")
         guide = guides[guides.count() // 2]
         paths = {
             "guide": guide.get_absolute_url(),
+            "demo guide": reverse("guides:guide_detail", args=[DEMO_GUIDE_SLUG]),
+            "home": reverse("readers:home"),
             "search": f"{reverse('readers:search')}?{urlencode({'q': SEARCH_QUERIES[0]})}",
             "static": static("css/site.css"),
         }
@@ -357,6 +376,8 @@ def main():
         client = Client()
         print("Guide page and search, in-process...", flush=True)
         results["guide_page"] = measure_guide_page(client, paths["guide"])
+        results["demo_guide_page"] = measure_guide_page(client, paths["demo guide"])
+        results["home_page"] = measure_guide_page(client, paths["home"])
         results["search"] = measure_search(client, reverse("readers:search"))
         connection.close()
 

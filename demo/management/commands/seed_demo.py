@@ -163,7 +163,9 @@ class Command(BaseCommand):
     def study(self, data):
         data = dict(data)
         topics = [
-            Topic.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0] for name in data.pop("topics")
+            # By name, which is unique: a topic an editor or an import already made under another slug is reused.
+            Topic.objects.get_or_create(name=name, defaults={"slug": slugify(name)})[0]
+            for name in data.pop("topics")
         ]
         study = Study.objects.with_identifier(pmid=data["pmid"], doi=data["doi"]).first()
         if study is None:
