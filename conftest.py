@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.core.cache import cache
+from django.core.cache import caches
 from huey.contrib.djhuey import HUEY
 
 
@@ -52,10 +52,12 @@ def job_queue(monkeypatch):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Cached pages and rate-limit counts from one test must not reach the next."""
-    cache.clear()
+    """Cached pages, guide text and rate-limit counts from one test must not reach the next."""
+    for alias in ("default", "fragments"):
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in ("default", "fragments"):
+        caches[alias].clear()
 
 
 @pytest.fixture
@@ -106,7 +108,7 @@ def pytest_configure(config):
 
     if settings.CACHES["default"]["BACKEND"] == "glutasite.filecache.FileCache":
         folder = tempfile.mkdtemp(prefix="glutasite-test-cache-")
-        settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": folder}}
+        settings.CACHES = {**settings.CACHES, "default": {**settings.CACHES["default"], "LOCATION": folder}}
         config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 

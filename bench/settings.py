@@ -12,4 +12,4 @@ from pathlib import Path
 from glutasite.settings import *  # noqa: F403
 
 STATIC_ROOT = Path(os.environ["BENCH_STATIC_ROOT"])
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {**CACHES, "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}  # noqa: F405

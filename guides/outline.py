@@ -19,6 +19,7 @@ class Block:
     template: str
     item: Any = None  # the row a block is about, such as one section
     in_contents: bool = True
+    shows_prices: bool = False  # drawn afresh on every request (guides/prerendered.py)
 
 
 def outline(guide, *, ranked_products, references, changes):
@@ -26,8 +27,10 @@ def outline(guide, *, ranked_products, references, changes):
     if guide.key_benefits.all():
         blocks.append(Block("key-benefits", "Key benefits", "guides/blocks/_key_benefits.html"))
     if ranked_products:
-        blocks.append(Block("ranked-products", "Our ranked picks", "guides/blocks/_ranked_products.html"))
-        blocks.append(Block("comparison", "Comparison table", "guides/blocks/_comparison.html"))
+        blocks.append(
+            Block("ranked-products", "Our ranked picks", "guides/blocks/_ranked_products.html", shows_prices=True)
+        )
+        blocks.append(Block("comparison", "Comparison table", "guides/blocks/_comparison.html", shows_prices=True))
     for section in guide.sections.all():
         blocks.append(Block(f"section-{section.pk}", section.heading, "guides/blocks/_section.html", section))
     if guide.complaints.all():
@@ -41,7 +44,15 @@ def outline(guide, *, ranked_products, references, changes):
     if references:
         blocks.append(Block("references", "References", "guides/blocks/_references.html"))
     if ranked_products:
-        blocks.append(Block("cta-heading", "Ready to try it?", "guides/blocks/_shop_top_pick.html", in_contents=False))
+        blocks.append(
+            Block(
+                "cta-heading",
+                "Ready to try it?",
+                "guides/blocks/_shop_top_pick.html",
+                in_contents=False,
+                shows_prices=True,
+            )
+        )
     if changes:
         blocks.append(Block("what-changed", "What changed", "guides/blocks/_what_changed.html"))
     return blocks

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -53,6 +53,12 @@ def guide_page(guides):
     return guides.select_related("category__parent__parent", "reviewer").prefetch_related(
         *(part.page_prefetch() for part in PARTS),
     )
+
+
+def fetch_guide_page_parts(guide):
+    """What `guide_page` prefetches, for a guide already fetched with its category and reviewer."""
+    prefetch_related_objects([guide], *(part.page_prefetch() for part in PARTS))
+    return guide
 
 
 def guide_changes(guide):

@@ -125,13 +125,22 @@ def _ranked_product(ranked, reviewer, guide, base_url):
     )
 
 
-def guide_structured_data(guide, ranked_products, *, base_url, path=None, description=""):
+def guide_structured_data(guide, ranked_products, *, base_url, path=None, description="", page_items=None):
     """MedicalWebPage, BreadcrumbList, FAQPage (with an FAQ) and one Product per ranked product.
 
     `ranked_products` are the guide page's, with `product.active_offers`
     prefetched and annotated with `price_is_fresh`. `path` is the address the
     page is read at, which for a pending change staff preview is the live guide's.
+    `page_items`, what `guide_page_items` gave for the same guide and address, saves building them again.
     """
+    if page_items is None:
+        page_items = guide_page_items(guide, base_url=base_url, path=path, description=description)
+    reviewer = person(guide.reviewer, base_url)
+    return [*page_items, *(_ranked_product(ranked, reviewer, guide, base_url) for ranked in ranked_products)]
+
+
+def guide_page_items(guide, *, base_url, path=None, description=""):
+    """The guide's structured data that shows no price: the page, its breadcrumbs and its FAQ."""
     path = path or guide.get_absolute_url()
     url = base_url + path
     reviewer = person(guide.reviewer, base_url)
@@ -175,7 +184,6 @@ def guide_structured_data(guide, ranked_products, *, base_url, path=None, descri
                 ],
             },
         )
-    items += [_ranked_product(ranked, reviewer, guide, base_url) for ranked in ranked_products]
     return items
 
 

@@ -1,14 +1,16 @@
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from glutasite.page_tags import GUIDE_LISTS, guide_tag, product_tag, tag_page
 
-from . import structured_data, workflow
+from . import prerendered, structured_data, workflow
 from .models import Category, Guide, Reviewer, SiteSettings
 from .outline import outline
 from .selectors import (
     at_a_glance,
     categories_with_guides,
+    fetch_guide_page_parts,
     guide_cards,
     guide_changes,
     guide_page,
@@ -70,7 +72,9 @@ def category_detail(request, slug):
 def guide_detail(request, slug):
     """The guide for readers; for staff, its pending change if there is one.
 
-    Staff add `?live=1` to see exactly what readers see.
+    Staff add `?live=1` to see exactly what readers see. Readers get the
+    guide's text as rendered once per content version, around its prices as
+    they are now (guides/prerendered.py).
     """
     if request.user.has_perm("guides.view_guide"):
         guide = get_object_or_404(Guide.objects.exclude_pending_changes(), slug=slug)
@@ -78,38 +82,43 @@ def guide_detail(request, slug):
         if "live" not in request.GET:
             shown = Guide.objects.filter(pending_change_of=guide).values_list("pk", flat=True).first() or guide.pk
         guide = get_object_or_404(guide_page(Guide.objects.all()), pk=shown)
-    else:
-        guide = get_object_or_404(guide_page(Guide.objects.published().with_change_due()), slug=slug)
-        if guide.change_due:
-            # A scheduled change is live on time even when publish_scheduled has not run yet.
-            workflow.publish_due_for(guide)
-            guide = get_object_or_404(guide_page(Guide.objects.published()), slug=slug)
-    ranked_products = guide.ranked_products.all()
+        return render(request, prerendered.TEMPLATE, guide_page_context(guide))
+    readable = Guide.objects.published().select_related("category__parent__parent", "reviewer")
+    guide = get_object_or_404(readable.with_change_due(), slug=slug)
+    if guide.change_due:
+        # A scheduled change is live on time even when publish_scheduled has not run yet.
+        workflow.publish_due_for(guide)
+        guide = get_object_or_404(readable, slug=slug)
+    html, ranked_products = prerendered.render_page(
+        request, guide, lambda guide: guide_page_context(fetch_guide_page_parts(guide))
+    )
     tag_page(request, guide_tag(guide.pk), *(product_tag(ranked.product_id) for ranked in ranked_products))
+    return HttpResponse(html)
+
+
+def guide_page_context(guide):
+    """Everything the guide page shows, for a guide fetched with `guide_page` or `fetch_guide_page_parts`."""
+    ranked_products = guide.ranked_products.all()
     shop_links_in_text = links_to_shops(guide)
     references = number_citations(guide)
     changes = list(guide_changes(guide))
     blocks = outline(guide, ranked_products=ranked_products, references=references, changes=changes)
-    return render(
-        request,
-        "guides/guide_detail.html",
-        {
-            "guide": guide,
-            "live_guide": guide.live_guide,
-            "ranked_products": ranked_products,
-            "references": references,
-            "claims_grade_exceeded": guide.grade_exceeds(
-                [benefit.claim for benefit in guide.key_benefits.all() if benefit.claim],
-            ),
-            "changes": changes,
-            "blocks": blocks,
-            "contents": [block for block in blocks if block.in_contents],
-            "glance": at_a_glance(guide, ranked_products),
-            "discloses_affiliate_links": bool(ranked_products) or shop_links_in_text,
-            "has_free_guide_box": any(section.free_guide_box_after for section in guide.sections.all()),
-            "site": SiteSettings.load(),
-        },
-    )
+    return {
+        "guide": guide,
+        "live_guide": guide.live_guide,
+        "ranked_products": ranked_products,
+        "references": references,
+        "claims_grade_exceeded": guide.grade_exceeds(
+            [benefit.claim for benefit in guide.key_benefits.all() if benefit.claim],
+        ),
+        "changes": changes,
+        "blocks": blocks,
+        "contents": [block for block in blocks if block.in_contents],
+        "glance": at_a_glance(guide, ranked_products),
+        "discloses_affiliate_links": bool(ranked_products) or shop_links_in_text,
+        "has_free_guide_box": any(section.free_guide_box_after for section in guide.sections.all()),
+        "site": SiteSettings.load(),
+    }
 
 
 def reviewer_detail(request, slug):

@@ -21,7 +21,6 @@ that used a CSRF token, so one reader's token never reaches another.
 
 import hashlib
 import time
-import uuid
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -30,35 +29,13 @@ from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
-from glutasite.page_tags import page_tags
+from glutasite.page_tags import ANYTHING, EVERYTHING, bump_tags, page_tags, tag_versions
 
-TAG_KEY = "reader-pages:tag:{}"
-EVERYTHING = "everything"  # every page shows it: a change nobody mapped to tags empties every page
-ANYTHING = "anything"  # pages whose view named no tags: every change empties them
 HEADERS_NOT_KEPT = {"set-cookie", "cache-control", "age"}
 
 
 def cache_seconds():
     return settings.READER_PAGE_CACHE_SECONDS
-
-
-def tag_versions(tags):
-    """{tag: its current version} in one round trip to the cache (two the first time a tag is seen)."""
-    keys = {TAG_KEY.format(tag): tag for tag in tags}
-    found = cache.get_many(keys)
-    missing = [key for key in keys if key not in found]
-    if missing:
-        # A fresh random version, never an old one: pages cached under an
-        # evicted version can never be served again.
-        for key in missing:
-            cache.add(key, uuid.uuid4().hex, timeout=None)
-        found.update(cache.get_many(missing))
-    return {keys[key]: version for key, version in found.items()}
-
-
-def bump_tags(tags):
-    """Empty every cached page that shows one of these tags (and every page that named none)."""
-    cache.set_many({TAG_KEY.format(tag): uuid.uuid4().hex for tag in {*tags, ANYTHING}}, timeout=None)
 
 
 def bump_content_version():

@@ -55,12 +55,20 @@ def guide_structured_data(context, guide, ranked_products):
     """
     if guide.category_id is None or guide.reviewer_id is None:
         return json_ld(None)
-    request = context["request"]
     items = structured_data.guide_structured_data(
         guide,
         ranked_products,
-        base_url=f"{request.scheme}://{request.get_host()}",
-        path=request.path,
-        description=truncatewords(without_citation_markers(guide.intro), 30),
+        # Kept with the guide's text by guides/prerendered.py: the FAQ and the page, not the prices.
+        page_items=context.get("structured_page_items"),
+        **page_address(context["request"], guide),
     )
     return json_ld(items)
+
+
+def page_address(request, guide):
+    """Where the guide page is read, as guides.structured_data takes it."""
+    return {
+        "base_url": f"{request.scheme}://{request.get_host()}",
+        "path": request.path,
+        "description": truncatewords(without_citation_markers(guide.intro), 30),
+    }
