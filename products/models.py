@@ -5,10 +5,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from glutasite.addresses import slug_address
 from images.renditions import ResponsiveImages, picture
 from images.validators import validate_photo_size
 from outbound.addresses import OutsideAddressValidator
@@ -168,7 +168,7 @@ class Product(ResponsiveImages, models.Model):
         return f"{self.brand.name} {self.name}"
 
     def get_absolute_url(self):
-        return reverse("products:product_detail", kwargs={"slug": self.slug})
+        return slug_address("products:product_detail", self.slug)
 
     @property
     def photo(self):
@@ -296,7 +296,7 @@ class Offer(models.Model):
     @property
     def redirect_url(self):
         """Our /go/ address for this offer: every affiliate link on the site points here."""
-        return reverse("affiliate_redirect", kwargs={"token": self.token})
+        return slug_address("affiliate_redirect", self.token, argument="token")
 
     @property
     def currency_symbol(self):
