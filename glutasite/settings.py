@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "readers.compression.ReaderPageGZipMiddleware",
     "readers.cache.ReaderPageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -141,13 +142,13 @@ if REDIS_URL:
     }
 else:
     # A folder all workers on this machine share (glutasite/filecache.py): page cache, rate limits.
+    location = Path(os.environ.get("DJANGO_CACHE_DIR", BASE_DIR / "cache"))
     CACHES = {
-        "default": {
-            "BACKEND": "glutasite.filecache.FileCache",
-            "LOCATION": Path(os.environ.get("DJANGO_CACHE_DIR", BASE_DIR / "cache")),
-            "OPTIONS": {"MAX_ENTRIES": 5000},
-        },
+        "default": {"BACKEND": "glutasite.filecache.FileCache", "LOCATION": location, "OPTIONS": {"MAX_ENTRIES": 5000}}
     }
+# Guide pages' text, rendered once per content version (guides/prerendered.py): each process keeps its own,
+# keyed on versions in the shared cache above, so a change anywhere shows everywhere on the next request.
+CACHES["fragments"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 300}}
 
 # Admin sign-in throttling (django-axes): after LOGIN_FAILURE_LIMIT failed sign-ins from one client, or
 # for one account from anywhere, sign-in is refused for LOGIN_LOCKOUT_MINUTES before any password is
