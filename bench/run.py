@@ -212,6 +212,48 @@ def measure_search(client, search_url):
     }
 
 
+def measure_invalidation(client, vendor_guides):
+    """How many of the site's cached reader pages one new price, and one guide edit, empty.
+
+    Every guide and product page of the dataset, the lists and a search are
+    cached; then one offer of a ranked product gets a new price (saved as the
+    admin saves it), and separately one guide gets a new FAQ. A page counts as
+    emptied when answering it runs a query. Both changes are rolled back.
+    """
+    from django.db import transaction
+
+    from guides.models import FAQ, RankedProduct
+    from products.models import Offer
+
+    ranked = RankedProduct.objects.filter(guide__in=vendor_guides).select_related("product", "guide")
+    paths = {guide.get_absolute_url() for guide in vendor_guides}
+    paths |= {item.product.get_absolute_url() for item in ranked}
+    paths |= {"/", "/guides/", "/products/", "/evidence/", f"/search/?{urlencode({'q': SEARCH_QUERIES[0]})}"}
+
+    def emptied():
+        return sum(count_queries(client, path) > 0 for path in sorted(paths))
+
+    def after(change):
+        emptied()  # every page cached
+        with transaction.atomic():
+            change()
+            count = emptied()
+            transaction.set_rollback(True)
+        return count
+
+    first = ranked.first()
+
+    def new_price():
+        offer = Offer.objects.filter(product=first.product).first()
+        offer.price += 1
+        offer.save()
+
+    def new_faq():
+        FAQ.objects.create(guide=first.guide, order=99, question="A question added for the benchmark?", answer="Yes.")
+
+    return {"pages": len(paths), "one_price": after(new_price), "one_guide_edit": after(new_faq)}
+
+
 def measure_import(env):
     with tempfile.NamedTemporaryFile(suffix=".json") as figures:
         command = [
@@ -275,6 +317,14 @@ def report(results):
     for query, figures in search["queries"].items():
         lines.append(f"  {query!r:<28}{figures['median_ms']:>10.2f}{figures['results']:>9}{figures['sql_queries']:>13}")
     lines.append(f"  {'median over the queries':<28}{search['median_ms']:>10.2f}")
+    emptied = results.get("invalidation")
+    if emptied:
+        lines += [
+            "",
+            f"Cached reader pages emptied by one change, of {emptied['pages']:,} cached (guides, products, lists)",
+            f"  one new price (admin save)  {emptied['one_price']:>8,}",
+            f"  one guide edit (a new FAQ)  {emptied['one_guide_edit']:>8,}",
+        ]
     http = results.get("http")
     if http:
         settings = results["http_settings"]
@@ -379,6 +429,8 @@ def main():
         results["demo_guide_page"] = measure_guide_page(client, paths["demo guide"])
         results["home_page"] = measure_guide_page(client, paths["home"])
         results["search"] = measure_search(client, reverse("readers:search"))
+        print("Pages emptied by one change...", flush=True)
+        results["invalidation"] = measure_invalidation(client, list(guides))
         connection.close()
 
         if shutil.which("wrk"):
