@@ -19,10 +19,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 def env_bool(name, default):
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    value = os.environ.get(name) or ""
+    return value.strip().lower() in {"1", "true", "yes", "on"} if value else default
 
 
 def env_list(name, default):
@@ -148,7 +146,8 @@ else:
     }
 # Guide pages' text, rendered once per content version (guides/prerendered.py): each process keeps its own,
 # keyed on versions in the shared cache above, so a change anywhere shows everywhere on the next request.
-CACHES["fragments"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 300}}
+# Its own LOCATION, as local-memory caches of one LOCATION share (and cull) their entries.
+CACHES["fragments"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "guide-text"}
 
 # Admin sign-in throttling (django-axes): after LOGIN_FAILURE_LIMIT failed sign-ins from one client, or
 # for one account from anywhere, sign-in is refused for LOGIN_LOCKOUT_MINUTES before any password is
