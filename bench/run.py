@@ -168,11 +168,13 @@ def count_queries(client, url):
 def measure_guide_page(client, url):
     """Uncached: the page cache keeps nothing (as DJANGO_PAGE_CACHE_SECONDS=0), what a guide's text keeps stays."""
     from django.conf import settings
+    from django.core.cache import cache
 
-    client.get(url)  # compile templates, open the database connection, render the guide's text once
     lifetime = settings.READER_PAGE_CACHE_SECONDS
     settings.READER_PAGE_CACHE_SECONDS = 0
     try:
+        cache.clear()
+        client.get(url)  # compile templates, open the database connection, render the guide's text once
         uncached_queries = count_queries(client, url)
         uncached = []
         for _ in range(GUIDE_REQUESTS["uncached"]):
