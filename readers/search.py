@@ -177,6 +177,13 @@ def _reachable_products():
     ).select_related("brand")
 
 
+# What a hit reads of each row besides its marked text (its address and the line under it): PostgreSQL
+# reads only these, not the rendered HTML and the rest every row also holds.
+GUIDE_HIT_FIELDS = ["slug", "category__name"]
+PRODUCT_HIT_FIELDS = ["slug", "name", "form", "amount_per_serving", "amount_unit", "brand__name"]
+STUDY_HIT_FIELDS = ["slug", "authors", "journal", "year", "design"]
+
+
 def _product_meta(product):
     return f"{product.brand.name} · {product.get_form_display()} · {product.dose_per_serving} per serving"
 
@@ -201,6 +208,7 @@ def _search_postgres(results, query):
             snippet_marked=headline("intro", **snippet),
         )
         .select_related("category")
+        .only(*GUIDE_HIT_FIELDS)
         .order_by("-rank", "title")[:RESULTS_PER_KIND]
     )
     results.guides = [
@@ -228,6 +236,7 @@ def _search_postgres(results, query):
                 Concat(F("brand__name"), Value(" "), F("name"), output_field=TextField()), highlight_all=True
             ),
         )
+        .only(*PRODUCT_HIT_FIELDS)
         .order_by("-rank", "brand__name", "name")[:RESULTS_PER_KIND]
     )
     results.products = [
@@ -244,6 +253,7 @@ def _search_postgres(results, query):
                 Concat(F("finding"), Value(" "), F("summary"), output_field=TextField()), **snippet
             ),
         )
+        .only(*STUDY_HIT_FIELDS)
         .order_by("-rank", "-year", "title")[:RESULTS_PER_KIND]
     )
     results.studies = [
