@@ -6,7 +6,18 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -15,15 +26,25 @@ from products.models import MerchantFeed, best_offer
 from products.shop_links import has_shop_links
 
 from . import citations
-from .models import Assignment, Category, Guide, GuideRevision, KeyBenefit, Reviewer, cited_studies
+from .models import Assignment, Category, Guide, GuideRevision, KeyBenefit, RankedProduct, Reviewer, cited_studies
 from .parts import PARTS, text_in_page_order
 
 
 def guide_cards(guides):
-    """Published guides as the home, list and category pages show them."""
+    """Published guides as the home, list and category pages show them.
+
+    Products are counted by a subquery, which PostgreSQL runs only for the guides a page shows: a Count()
+    over the join would group by every column the cards select, sorting or hashing whole guides, on disk
+    once they outgrow work_mem.
+    """
+    ranked = RankedProduct.objects.filter(guide=OuterRef("pk")).order_by()
     return (
         guides.select_related("category__parent__parent", "reviewer")
-        .annotate(product_count=Count("ranked_products"))
+        .annotate(
+            product_count=Subquery(
+                ranked.annotate(n=Func("pk", function="COUNT", output_field=IntegerField())).values("n")
+            ),
+        )
         .order_by("-updated_at", "-published_at", "title")
     )
 

@@ -1,11 +1,15 @@
 """Site search over published guides, products readers can reach, and studies.
 
 On PostgreSQL: full-text search with the English dictionary, ranked by
-`ts_rank`, highlighted by `ts_headline`, answered from the GIN indexes that
-the migrations `guides 0007`, `products 0005` and `evidence 0003` create over
-exactly the vectors below. Elsewhere (SQLite in development): every word of
-the query must appear (ignoring ASCII case) in one of the same fields, titles
-count three times as much as the rest, and matches are marked in Python.
+`ts_rank`, highlighted by `ts_headline`. Each table searched keeps its vector
+in a `search_vector` column that PostgreSQL computes from the row (a stored
+generated column with a GIN index, added by the migrations `guides 0013`,
+`products 0012` and `evidence 0006`, which say what goes in it and with what
+weight), so matching and ranking read it instead of parsing the text again.
+Only the rows shown are highlighted: PostgreSQL runs `ts_headline` after the
+sort and limit. Elsewhere (SQLite in development): every word of the query
+must appear (ignoring ASCII case) in one of the same fields, titles count
+three times as much as the rest, and matches are marked in Python.
 
 Both ways, highlighting is done on plain text: the database or Python puts
 private-use characters around matches, the text is escaped, and only then do
@@ -15,9 +19,10 @@ those characters become `<mark>`, so nothing an editor typed becomes markup.
 import re
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
-from django.db.models import F, Q, TextField, Value
+from django.db.models import Expression, F, Func, Q, TextField, Value
+from django.db.models.constants import LOOKUP_SEP
 from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -34,23 +39,7 @@ FALLBACK_CANDIDATES = 200
 
 START, STOP = "\ue000", "\ue001"
 CONFIG = "english"
-
-# The GIN indexes are built over these same expressions; a query only uses an
-# index whose expression it repeats exactly (see test_search_uses_the_gin_index).
-GUIDE_VECTOR = SearchVector("title", weight="A", config=CONFIG) + SearchVector("intro", weight="B", config=CONFIG)
-PRODUCT_VECTOR = SearchVector("name", weight="A", config=CONFIG) + SearchVector(
-    "certifications",
-    weight="C",
-    config=CONFIG,
-)
-BRAND_VECTOR = SearchVector("name", config=CONFIG)
-BRAND_OF_PRODUCT_VECTOR = SearchVector("brand__name", weight="A", config=CONFIG)
-STUDY_VECTOR = (
-    SearchVector("title", weight="A", config=CONFIG)
-    + SearchVector("finding", weight="B", config=CONFIG)
-    + SearchVector("authors", weight="B", config=CONFIG)
-    + SearchVector("summary", weight="C", config=CONFIG)
-)
+COLUMN = "search_vector"
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\ue000\ue001]")
 _WORD = re.compile(r"\w+")
@@ -80,6 +69,36 @@ class Results:
     @property
     def count(self):
         return len(self.guides) + len(self.products) + len(self.studies)
+
+
+class Document(Expression):
+    """The stored search vector of the queryset's rows, or of the rows a foreign key (`relation`) leads to.
+
+    PostgreSQL only: the column is the migrations' doing, and the models do not declare it.
+    """
+
+    output_field = SearchVectorField()
+
+    def __init__(self, relation=None, *, table=None):
+        super().__init__()
+        self.relation, self.table = relation, table
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        table = query.get_initial_alias()
+        if self.relation:
+            table = query.setup_joins(self.relation.split(LOOKUP_SEP), query.get_meta(), table).joins[-1]
+        return Document(table=table)
+
+    def relabeled_clone(self, relabels):
+        return Document(table=relabels.get(self.table, self.table))
+
+    def as_sql(self, compiler, connection):
+        return f"{compiler.quote_name_unless_alias(self.table)}.{connection.ops.quote_name(COLUMN)}", []
+
+
+def matching(queryset, search_query):
+    """The rows whose stored vector matches, as the table's GIN index answers."""
+    return queryset.alias(document=Document()).filter(document=search_query)
 
 
 def clean_query(raw):
@@ -158,6 +177,13 @@ def _reachable_products():
     ).select_related("brand")
 
 
+# What a hit reads of each row besides its marked text (its address and the line under it): PostgreSQL
+# reads only these, not the rendered HTML and the rest every row also holds.
+GUIDE_HIT_FIELDS = ["slug", "category__name"]
+PRODUCT_HIT_FIELDS = ["slug", "name", "form", "amount_per_serving", "amount_unit", "brand__name"]
+STUDY_HIT_FIELDS = ["slug", "authors", "journal", "year", "design"]
+
+
 def _product_meta(product):
     return f"{product.brand.name} · {product.get_form_display()} · {product.dose_per_serving} per serving"
 
@@ -175,15 +201,14 @@ def _search_postgres(results, query):
 
     snippet = {"max_words": 35, "min_words": 15, "max_fragments": 2, "fragment_delimiter": " … "}
     guides = (
-        Guide.objects.published()
+        matching(Guide.objects.published(), search_query)
         .annotate(
-            document=GUIDE_VECTOR,
-            rank=SearchRank(GUIDE_VECTOR, search_query),
+            rank=SearchRank(Document(), search_query),
             title_marked=headline("title", highlight_all=True),
             snippet_marked=headline("intro", **snippet),
         )
-        .filter(document=search_query)
         .select_related("category")
+        .only(*GUIDE_HIT_FIELDS)
         .order_by("-rank", "title")[:RESULTS_PER_KIND]
     )
     results.guides = [
@@ -196,17 +221,22 @@ def _search_postgres(results, query):
         for guide in guides
     ]
 
-    brands = Brand.objects.annotate(document=BRAND_VECTOR).filter(document=search_query)
     products = (
         _reachable_products()
+        .alias(document=Document())
+        .filter(Q(document=search_query) | Q(brand__in=matching(Brand.objects.all(), search_query)))
         .annotate(
-            document=PRODUCT_VECTOR,
-            rank=SearchRank(PRODUCT_VECTOR, search_query) + SearchRank(BRAND_OF_PRODUCT_VECTOR, search_query),
+            # A product's brand counts as much as its name (weight A).
+            rank=SearchRank(Document(), search_query)
+            + SearchRank(
+                Func(Document("brand"), Value("A"), function="setweight", output_field=SearchVectorField()),
+                search_query,
+            ),
             title_marked=headline(
                 Concat(F("brand__name"), Value(" "), F("name"), output_field=TextField()), highlight_all=True
             ),
         )
-        .filter(Q(document=search_query) | Q(brand__in=brands))
+        .only(*PRODUCT_HIT_FIELDS)
         .order_by("-rank", "brand__name", "name")[:RESULTS_PER_KIND]
     )
     results.products = [
@@ -215,15 +245,15 @@ def _search_postgres(results, query):
     ]
 
     studies = (
-        Study.objects.annotate(
-            document=STUDY_VECTOR,
-            rank=SearchRank(STUDY_VECTOR, search_query),
+        matching(Study.objects.all(), search_query)
+        .annotate(
+            rank=SearchRank(Document(), search_query),
             title_marked=headline("title", highlight_all=True),
             snippet_marked=headline(
                 Concat(F("finding"), Value(" "), F("summary"), output_field=TextField()), **snippet
             ),
         )
-        .filter(document=search_query)
+        .only(*STUDY_HIT_FIELDS)
         .order_by("-rank", "-year", "title")[:RESULTS_PER_KIND]
     )
     results.studies = [

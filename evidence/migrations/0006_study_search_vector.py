@@ -1,0 +1,48 @@
+# Search ranks every match, and ranking an expression index's match means
+# parsing the study's text again. Instead PostgreSQL keeps the vector in a
+# stored generated column, computed on every insert and update (and for the
+# rows already there when the column is added), and the GIN index covers the
+# column. The dictionary and weights are those of 0003, so results and their
+# order stay the same. PostgreSQL only, as 0003 was: SQLite searches in Python
+# (readers/search.py) and gets no column, so the model does not declare it.
+#
+# PostgreSQL refuses to change the type of a column that a generated column
+# reads: a migration altering title, finding, authors or summary must drop
+# search_vector first and add it back after.
+
+from django.db import migrations
+
+VECTOR = """
+    setweight(to_tsvector('english', coalesce(title, '')), 'A')
+    || setweight(to_tsvector('english', coalesce(finding, '')), 'B')
+    || setweight(to_tsvector('english', coalesce(authors, '')), 'B')
+    || setweight(to_tsvector('english', coalesce(summary, '')), 'C')
+"""
+FORWARD = [
+    "DROP INDEX evidence_study_search",
+    f"ALTER TABLE evidence_study ADD COLUMN search_vector tsvector GENERATED ALWAYS AS ({VECTOR}) STORED",
+    "CREATE INDEX evidence_study_search ON evidence_study USING gin (search_vector)",
+]
+BACKWARD = [
+    "ALTER TABLE evidence_study DROP COLUMN search_vector",  # and its index
+    f"CREATE INDEX evidence_study_search ON evidence_study USING gin (({VECTOR}))",
+]
+
+
+def run_on_postgres(statements):
+    def run(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            for statement in statements:
+                schema_editor.execute(statement)
+
+    return run
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("evidence", "0005_retraction_watch"),
+    ]
+
+    operations = [
+        migrations.RunPython(run_on_postgres(FORWARD), run_on_postgres(BACKWARD), elidable=False),
+    ]
