@@ -61,11 +61,20 @@ def _key_benefits_for_page():
     )
 
 
-def _ranked_products_for_page():
-    offers = Offer.objects.active().select_related("merchant").with_freshness().order_by("price")
-    return RankedProduct.objects.select_related("product__brand").prefetch_related(
-        Prefetch("product__offers", queryset=offers, to_attr="active_offers"),
-    )
+def ranked_products_for_page(*, ordered=True):
+    """Ranked products with their brand and the offers readers see, annotated with freshness.
+
+    `ordered=False` leaves out ORDER BY: Django then skips matching the ordering
+    against every selected column, which costs more than the queries on a
+    guide page whose text is kept (guides/prerendered.py); the caller sorts.
+    """
+    offers = Offer.objects.active().select_related("merchant").with_freshness()
+    ranked = RankedProduct.objects.select_related("product__brand")
+    if not ordered:
+        offers, ranked = offers.order_by(), ranked.order_by()
+    else:
+        offers = offers.order_by("price", "pk")
+    return ranked.prefetch_related(Prefetch("product__offers", queryset=offers, to_attr="active_offers"))
 
 
 PARTS = (
@@ -87,7 +96,7 @@ PARTS = (
         page_order=20,
         autocomplete=("product",),
         formset=RankedProductFormSet,
-        page_queryset=_ranked_products_for_page,
+        page_queryset=ranked_products_for_page,
     ),
     Part(Section, "Section", "heading", ("order", "heading", "body", "free_guide_box_after"), page_order=30),
     Part(

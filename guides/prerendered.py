@@ -17,6 +17,7 @@ fake one.
 """
 
 import secrets
+from operator import attrgetter
 
 from django.core.cache import caches
 from django.template.loader import get_template, render_to_string
@@ -24,7 +25,7 @@ from django.template.loader import get_template, render_to_string
 from glutasite.page_tags import EVERYTHING, guide_tag, tag_versions
 
 from . import structured_data
-from .parts import by_related_name
+from .parts import ranked_products_for_page
 from .templatetags.guides import page_address
 
 TEMPLATE = "guides/guide_detail.html"
@@ -58,7 +59,11 @@ def structured_page_items(request, guide):
 
 
 def ranked_products_of(guide):
-    return list(by_related_name("ranked_products").page_queryset().filter(guide=guide).order_by("rank"))
+    """The guide's ranked products with their offers, in the order the page's full render puts them."""
+    ranked_products = sorted(ranked_products_for_page(ordered=False).filter(guide=guide), key=attrgetter("rank", "pk"))
+    for ranked in ranked_products:
+        ranked.product.active_offers.sort(key=attrgetter("price", "pk"))
+    return ranked_products
 
 
 def render_page(request, guide, build_context):

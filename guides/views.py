@@ -83,7 +83,8 @@ def guide_detail(request, slug):
             shown = Guide.objects.filter(pending_change_of=guide).values_list("pk", flat=True).first() or guide.pk
         guide = get_object_or_404(guide_page(Guide.objects.all()), pk=shown)
         return render(request, prerendered.TEMPLATE, guide_page_context(guide))
-    readable = Guide.objects.published().select_related("category__parent__parent", "reviewer")
+    # No ORDER BY for one row: Django would match it against every selected column first.
+    readable = Guide.objects.published().select_related("category__parent__parent", "reviewer").order_by()
     guide = get_object_or_404(readable.with_change_due(), slug=slug)
     if guide.change_due:
         # A scheduled change is live on time even when publish_scheduled has not run yet.
