@@ -35,18 +35,14 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
+from bench.load import free_port  # noqa: E402
+
 HOST = "127.0.0.1"
 DATABASE = "glutasite_cluster"
 POSTGRES = os.environ.get("CLUSTER_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 BUCKET = "glutasite-media"
 IMPORTS_BUCKET = "glutasite-imports"  # private: spreadsheets waiting between preview and confirm
 START_SECONDS = 60
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
 
 
 def answers(url):
