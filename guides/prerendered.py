@@ -21,6 +21,7 @@ from operator import attrgetter
 
 from django.core.cache import caches
 from django.template.loader import get_template, render_to_string
+from django.utils import timezone
 
 from glutasite.page_tags import EVERYTHING, guide_tag, tag_versions
 
@@ -71,7 +72,11 @@ def render_page(request, guide, build_context):
     key = page_key(request, guide)
     stored = fragments().get(key)
     ranked_products = ranked_products_of(guide) if stored is not None else None
-    if stored is None or set(stored["verdicts"]) != {ranked.pk for ranked in ranked_products}:
+    if (
+        stored is None
+        or (stored["next_change_at"] is not None and stored["next_change_at"] <= timezone.now())
+        or set(stored["verdicts"]) != {ranked.pk for ranked in ranked_products}
+    ):
         context = build_context(guide)
         marker = secrets.token_hex(16)
         stored = {
@@ -82,9 +87,11 @@ def render_page(request, guide, build_context):
             # The text's affiliate disclosure stands before the first shop link: the price blocks need not repeat it.
             "disclosed": getattr(request, "affiliate_disclosure_shown", False),
             "structured_page_items": structured_page_items(request, context["guide"]),
+            # A scheduled change puts new text live at this time, with or without a save.
+            "next_change_at": context.get("next_change_at"),
         }
         fragments().set(key, stored)
-        ranked_products = list(context["ranked_products"])
+        guide, ranked_products = context["guide"], list(context["ranked_products"])
     for ranked in ranked_products:
         ranked.verdict_html = stored["verdicts"][ranked.pk]
     request.affiliate_disclosure_shown = stored["disclosed"]

@@ -1,6 +1,7 @@
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
 from glutasite.page_tags import GUIDE_LISTS, guide_tag, product_tag, tag_page
 
@@ -10,7 +11,6 @@ from .outline import outline
 from .selectors import (
     at_a_glance,
     categories_with_guides,
-    fetch_guide_page_parts,
     guide_cards,
     guide_changes,
     guide_page,
@@ -83,18 +83,26 @@ def guide_detail(request, slug):
             shown = Guide.objects.filter(pending_change_of=guide).values_list("pk", flat=True).first() or guide.pk
         guide = get_object_or_404(guide_page(Guide.objects.all()), pk=shown)
         return render(request, prerendered.TEMPLATE, guide_page_context(guide))
-    # No ORDER BY for one row: Django would match it against every selected column first.
-    readable = Guide.objects.published().select_related("category__parent__parent", "reviewer").order_by()
-    guide = get_object_or_404(readable.with_change_due(), slug=slug)
-    if guide.change_due:
-        # A scheduled change is live on time even when publish_scheduled has not run yet.
-        workflow.publish_due_for(guide)
-        guide = get_object_or_404(readable, slug=slug)
-    html, ranked_products = prerendered.render_page(
-        request, guide, lambda guide: guide_page_context(fetch_guide_page_parts(guide))
-    )
+    # What the price blocks need, and no ORDER BY for one row (Django would first match it against every
+    # selected column). The rest of the page is kept text, or comes from reader_page_context.
+    guide = get_object_or_404(Guide.objects.published().select_related("reviewer").order_by(), slug=slug)
+    html, ranked_products = prerendered.render_page(request, guide, reader_page_context)
     tag_page(request, guide_tag(guide.pk), *(product_tag(ranked.product_id) for ranked in ranked_products))
     return HttpResponse(html)
+
+
+def reader_page_context(guide):
+    """The full page's context for readers, after putting a scheduled change live if its time has come.
+
+    A scheduled change is live on time even when publish_scheduled has not run
+    yet: the kept page is drawn again from its `next_change_at` on.
+    """
+    next_change_at = workflow.next_scheduled_change(guide)
+    if next_change_at is not None and next_change_at <= timezone.now():
+        workflow.publish_due_for(guide)
+        next_change_at = workflow.next_scheduled_change(guide)
+    guide = get_object_or_404(guide_page(Guide.objects.published()), pk=guide.pk)
+    return {**guide_page_context(guide), "next_change_at": next_change_at}
 
 
 def guide_page_context(guide):

@@ -20,6 +20,7 @@ sends its `guides.signals` event for the notifications above.
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone
 
 from . import signals
@@ -224,6 +225,12 @@ def publish_due_for(guide, at=None):
     for pending in due:
         apply_change(pending, at=at)
     return bool(due)
+
+
+def next_scheduled_change(guide):
+    """When the guide's earliest scheduled change goes live, or None."""
+    pending = Guide.objects.pending_changes().filter(pending_change_of=guide, scheduled_for__isnull=False)
+    return pending.aggregate(at=Min("scheduled_for"))["at"]
 
 
 def publish_due(at=None):

@@ -60,7 +60,12 @@ def guides_claiming(claims):
 def tags_changed_by(row):
     """The tags of the pages that show `row`, or None when any page may show it."""
     if isinstance(row, Guide):
-        return {guide_tag(row.pk), GUIDE_LISTS}
+        # A pending change shows nowhere, but scheduling it sets when its guide's page changes.
+        return {
+            guide_tag(row.pk),
+            GUIDE_LISTS,
+            *([guide_tag(row.pending_change_of_id)] if row.pending_change_of_id else []),
+        }
     if type(row) in GUIDE_PART_MODELS:
         tags = {guide_tag(row.guide_id), GUIDE_LISTS}
         if isinstance(row, Citation):

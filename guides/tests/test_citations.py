@@ -332,7 +332,8 @@ def test_guide_page_query_count_does_not_grow_with_citations_and_claims(client):
         client.get(small.get_absolute_url())
     with CaptureQueriesContext(connection) as large_queries:
         response = client.get(large.get_absolute_url())
-    assert len(small_queries) == len(large_queries) <= 12
+    # The first request after a change (guides/prerendered.py keeps the text for the next ones).
+    assert len(small_queries) == len(large_queries) <= 14
     assert response.content.decode().count('<li id="ref-') == 30 + 30 + 30
 
 

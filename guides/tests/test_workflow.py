@@ -263,3 +263,22 @@ def test_publish_form_names_the_site_time_zone(editor_client, editor_user, revie
     workflow.sign_off(guide=guide, user=reviewer_user)
     html = editor_client.get(reverse("admin:guides_guide_change", args=[guide.pk])).content.decode()
     assert f"Go live at ({timezone.get_current_timezone_name()})" in html
+
+
+def test_a_kept_guide_page_shows_its_scheduled_change_on_time(
+    client, settings, monkeypatch, editor_user, reviewer_user
+):
+    settings.READER_PAGE_CACHE_SECONDS = 0  # the guide's kept text alone (guides/prerendered.py)
+    guide = ready_guide()
+    publish_now(guide, editor_user, reviewer_user)
+    pending = workflow.start_change(guide=guide, user=editor_user)
+    section = pending.sections.get()
+    section.body = "Wording for next week."
+    section.save()
+    revisions.record_revision(pending, editor_user)
+    go_live = timezone.now() + timedelta(days=7)
+    publish_now(pending, editor_user, reviewer_user, go_live_at=go_live)
+    for _ in range(2):  # drawn, then from the kept text
+        assert "Wording for next week." not in main_text(client.get(guide.get_absolute_url()))
+    monkeypatch.setattr(timezone, "now", lambda: go_live + timedelta(seconds=1))
+    assert "Wording for next week." in main_text(client.get(guide.get_absolute_url()))
