@@ -11,7 +11,7 @@ export DEMO_SITE_URL ?= http://$(HOST):$(PORT)
 VNU_JAR := $(VENV)/node/node_modules/vnu-jar/build/dist/vnu.jar
 VNU_VERSION := 26.9.27
 
-.PHONY: run serve test lint format bench cluster-test clean
+.PHONY: run serve test test-packages lint format bench cluster-test clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,9 +44,21 @@ $(VNU_JAR):
 		npm install --silent --no-audit --no-fund --prefix $(VENV)/node vnu-jar@$(VNU_VERSION); \
 	else echo "npm is missing: HTML validity tests will be skipped"; fi
 
-test: $(STAMP) $(VNU_JAR)
+# Debian's packages the browser and HTML-validity tests need, installed when missing and this user may
+# (root, or sudo without a password); otherwise those tests are skipped, saying what is missing.
+SUDO := $(shell [ "$$(id -u)" = 0 ] && echo " " || (sudo -n true 2>/dev/null && echo sudo))
+test-packages:
+	@missing=""; \
+	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	if [ -n "$$missing" ] && [ -n "$(SUDO)" ] && command -v apt-get >/dev/null; then \
+		echo "Installing$$missing"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
 	@test -x /usr/bin/chromium || echo "Chromium is missing (apt-get install chromium): browser journeys will be SKIPPED"
 	@command -v java >/dev/null || echo "Java is missing (apt-get install default-jre-headless): HTML validity tests will be SKIPPED"
+
+test: $(STAMP) test-packages $(VNU_JAR)
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
