@@ -1,5 +1,9 @@
 """The demo shop: a merchant whose price feed the development server serves itself.
 
+Every demo offer's shop link leads to a page here too (under its merchant's
+name), so the link checker finds them all working with no network, as real
+shop links would be.
+
 `make run` seeds it (merchant, an offer per demo product, a feed fetched
 every hour) with addresses on the development server, which 127.0.0.1 in
 OUTBOUND_HTTP_ALLOWED_HOSTS lets the feed job and the link checker reach,
@@ -66,9 +70,19 @@ def price_feed(request):
     return HttpResponse("\n".join(lines) + "\n", content_type="text/tab-separated-values; charset=utf-8")
 
 
+def product_address(sku, merchant=None):
+    """A demo product's page in the demo shop; for another demo merchant, the same page under its name."""
+    query = f"?merchant={merchant.slug}" if merchant is not None and merchant.slug != SLUG else ""
+    return f"{site_url()}/demo/shop/{sku}/{query}"
+
+
 def shop_page(request, sku):
     product = get_object_or_404(Product.objects.select_related("brand"), sku=sku)
-    return render(request, "demo/shop_page.html", {"product": product, "shop": NAME})
+    merchant = Merchant.objects.filter(slug=request.GET.get("merchant", "")).first()
+    return render(request, "demo/shop_page.html", {"product": product, "shop": merchant.name if merchant else NAME})
+
+
+shop_page.reads_query = {"merchant"}  # the page cache keys on it (readers/cache.py)
 
 
 def seed(products):
@@ -82,12 +96,12 @@ def seed(products):
                 "price": price_at(BASE_PRICES.get(product.sku, Decimal("30")), hour_started()),
                 "currency": "USD",
                 "price_checked_at": hour_started(),  # as the feed dates this hour's prices
-                "affiliate_url": f"{site_url()}/demo/shop/{product.sku}/",
+                "affiliate_url": product_address(product.sku),
                 "merchant_product_id": product.sku,
             },
         )
         if not created and not offer.affiliate_url.startswith(site_url()):
-            offer.affiliate_url = f"{site_url()}/demo/shop/{product.sku}/"
+            offer.affiliate_url = product_address(product.sku)
             offer.save(update_fields=["affiliate_url"])
     feed_url = f"{site_url()}/demo/price-feed.tsv"
     feed, created = MerchantFeed.objects.get_or_create(

@@ -47,6 +47,12 @@ class JobCommand(BaseCommand):
             result = execute(run, echo=echo)
         except JobError as error:
             raise CommandError(str(error)) from None
+        except Exception:
+            if options.get("traceback"):
+                raise
+            # One line for the terminal or the cron mail, as the Jobs page shows it; --traceback for the rest.
+            run.refresh_from_db()
+            raise CommandError(f"{job.title} failed: {run.last_error}") from None
         if result.summary:
             self.stdout.write(result.summary)
 

@@ -1,3 +1,4 @@
+import re
 from email.utils import format_datetime
 
 import pytest
@@ -34,3 +35,22 @@ def test_the_demo_feed_answers_304_within_the_hour():
     made = format_datetime(shop.hour_started(), usegmt=True)
     response = shop.price_feed(RequestFactory().get("/demo/price-feed.tsv", HTTP_IF_MODIFIED_SINCE=made))
     assert response.status_code == 304
+
+
+def test_every_demo_shop_link_leads_to_the_demo_shop_so_link_checks_pass_with_no_network(
+    httpserver, settings, monkeypatch
+):
+    settings.OUTBOUND_HTTP_ALLOWED_HOSTS = ["127.0.0.1"]
+    monkeypatch.setenv("DEMO_SITE_URL", httpserver.url_for("/").rstrip("/"))
+    call_command("seed_demo", verbosity=0)
+
+    # The development server's demo shop pages (demo/shop.py), served here; the link checker reaches nothing else.
+    httpserver.expect_request(re.compile(r"^/demo/shop/[^/]+/$")).respond_with_data(
+        "<html><title>A demo product</title><p>In stock.</p></html>", content_type="text/html"
+    )
+    call_command("check_links", verbosity=0)
+    offers = list(Offer.objects.select_related("link_check", "merchant"))
+    assert {offer.link_check.outcome for offer in offers} == {"fine"}
+    assert len({offer.merchant for offer in offers}) > 1  # the demo shop's own links and the other merchants'
+    page = shop.shop_page(RequestFactory().get("/", {"merchant": "amazon-us"}), "DEMO-NFL-GLN-500")
+    assert "Amazon US (demo)" in page.content.decode()

@@ -132,3 +132,19 @@ def test_every_job_has_a_command_that_records_its_run(capsys):
     run = JobRun.objects.get(job="publish_scheduled")
     assert (run.trigger, run.outcome, run.summary) == ("command", "succeeded", "Published 0 scheduled changes.")
     assert run.duration < timedelta(seconds=5)
+
+
+def test_a_command_whose_job_fails_says_so_in_one_line_as_the_jobs_page_does(failing_job):
+    from django.core.management.base import CommandError
+
+    from jobs.commands import JobCommand
+
+    command = JobCommand()
+    command.job_name = failing_job.name
+    with pytest.raises(CommandError) as refused:
+        call_command(command)
+    run = JobRun.objects.get(job=failing_job.name)
+    assert str(refused.value) == f"Fail failed: {run.last_error}"
+    assert run.last_error.startswith("ConnectionError: the shop's server hung up")
+    with pytest.raises(ConnectionError):  # --traceback shows where
+        call_command(command, traceback=True)

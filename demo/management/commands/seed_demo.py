@@ -268,9 +268,14 @@ class Command(BaseCommand):
                 "price": price,
                 "currency": "USD",
                 "price_checked_at": now - timedelta(hours=2),
-                "affiliate_url": f"https://shop.example.com/{merchant.slug}/{sku.lower()}?tag=glutasite-demo",
+                "affiliate_url": shop.product_address(sku, merchant),
             },
         )
+        if not offer.affiliate_url.startswith(shop.site_url()):
+            # Seeded before demo links led to the demo shop, or on another address: the link checker
+            # would find the old address dead and hide the offer.
+            offer.affiliate_url = shop.product_address(sku, merchant)
+            offer.save(update_fields=["affiliate_url"])
         if created:
             # Earlier checks, so the product page has a price history to chart.
             history = [(now - timedelta(days=days), past) for days, past in history]
