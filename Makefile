@@ -28,7 +28,8 @@ run: $(STAMP)
 	-@$(BIN)/python manage.py demo_logins
 	@echo "The job worker (run_huey) runs beside the web server; Ctrl-C stops both."
 	@echo
-	@$(BIN)/python manage.py run_huey & worker=$$!; \
+	@# --logfile /dev/null: Huey's own log handler would repeat every line the site's logging already prints.
+	@$(BIN)/python manage.py run_huey --logfile /dev/null & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
