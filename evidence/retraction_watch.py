@@ -22,13 +22,15 @@ import io
 import re
 from contextlib import contextmanager
 from datetime import date, datetime
+from urllib.parse import urlsplit
 
+import requests
 from django.conf import settings
 from django.db import transaction
 
 from jobs import Result
 from jobs.running import JobError
-from outbound.http import Client
+from outbound.http import Client, why_unreachable
 
 from .models import Study, normalise_doi
 from .notices import StudyNotice
@@ -55,7 +57,14 @@ def open_source(source):
     """The CSV as text, bytes that are not UTF-8 replaced, from a URL or a local path."""
     if re.match(r"https?://", source, re.IGNORECASE):
         with Client(timeout=DOWNLOAD_TIMEOUT, retries=2) as client:
-            response = client.get(source, stream=True)
+            try:
+                response = client.get(source, stream=True)
+            except (requests.ConnectionError, requests.Timeout) as error:
+                # Not a JobError: the job is tried again later, as the network may come back.
+                host = urlsplit(source).hostname
+                raise ConnectionError(
+                    f"The Retraction Watch file could not be downloaded from {host}: {why_unreachable(error)}."
+                ) from None
             if response.status_code != 200:
                 raise JobError(
                     f"The Retraction Watch file could not be downloaded: {source} answered {response.status_code}."

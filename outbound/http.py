@@ -79,6 +79,18 @@ class Client:
             self._last_request[host] = time.monotonic()
 
 
+def why_unreachable(error):
+    """A requests connection error or timeout in a few words for staff."""
+    text = str(error).lower()
+    if isinstance(error, requests.exceptions.SSLError):
+        return "its TLS certificate was refused"
+    if isinstance(error, requests.Timeout):
+        return "it did not answer in time"
+    if "resolve" in text or "name or service" in text:
+        return "its name does not resolve (DNS): it does not exist, or this machine has no network"
+    return "the connection was refused or broken"
+
+
 def retry_after(response):
     """Seconds the server asked us to wait (Retry-After: seconds or an HTTP date), or 0."""
     value = response.headers.get("Retry-After", "").strip()

@@ -1,3 +1,4 @@
+import socket
 import time
 import tracemalloc
 from contextlib import contextmanager
@@ -110,3 +111,18 @@ def test_sixty_thousand_rows_with_stray_bytes_are_read_in_seconds_and_little_mem
     assert seconds < 20
     assert peak < 20e6
     assert [Study.objects.get(pk=s.pk).retracted for s in studies] == [True, False, False, True]
+
+
+def test_a_download_that_cannot_connect_fails_with_a_sentence_for_staff(settings):
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    settings.OUTBOUND_HTTP_ALLOWED_HOSTS = ["127.0.0.1"]
+    settings.OUTBOUND_RETRY_BACKOFF_SECONDS = 0
+    settings.RETRACTION_WATCH_CSV_URL = f"http://127.0.0.1:{port}/retraction_watch.csv"
+    with pytest.raises(CommandError) as failed:
+        call_command("check_retractions", verbosity=0)
+    assert "The Retraction Watch file could not be downloaded from 127.0.0.1: the connection was refused" in str(
+        failed.value
+    )
+    assert JobRun.objects.get(job="check_retractions").outcome == "failed"

@@ -141,3 +141,15 @@ def test_the_guide_page_reads_well_wide_and_on_a_phone(demo, signed_in, live_ser
     phone.goto(live_server.url + "/admin/")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     shot(phone, SCREENSHOTS, "dashboard-reviewer-360")
+
+
+def test_the_jobs_page_fits_a_phone_and_a_laptop_with_a_long_error(demo, signed_in, live_server):
+    from jobs.models import JobRun
+
+    long_error = "ConnectionError: " + "https://gitlab.com/crossref/retraction-watch-data/-/raw/main/" * 4
+    JobRun.objects.create(job="check_retractions", trigger="command", outcome="failed", last_error=long_error)
+    for width in (1280, 360):
+        page = signed_in("demo-editor", viewport={"width": width, "height": 800})
+        page.goto(live_server.url + "/admin/jobs/jobrun/")
+        expect(page.locator("#jobs")).to_contain_text("retraction-watch-data")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
