@@ -16,7 +16,6 @@ from django.db.models import (
     Prefetch,
     Q,
     Subquery,
-    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -74,12 +73,6 @@ def guide_page(guides):
     return guides.select_related("category__parent__parent", "reviewer").prefetch_related(
         *(part.page_prefetch() for part in PARTS),
     )
-
-
-def fetch_guide_page_parts(guide):
-    """What `guide_page` prefetches, for a guide already fetched with its category and reviewer."""
-    prefetch_related_objects([guide], *(part.page_prefetch() for part in PARTS))
-    return guide
 
 
 def guide_changes(guide):

@@ -106,7 +106,7 @@ def reader_page_context(guide):
 
 
 def guide_page_context(guide):
-    """Everything the guide page shows, for a guide fetched with `guide_page` or `fetch_guide_page_parts`."""
+    """Everything the guide page shows, for a guide fetched with `guide_page`."""
     ranked_products = guide.ranked_products.all()
     shop_links_in_text = links_to_shops(guide)
     references = number_citations(guide)

@@ -79,14 +79,19 @@ class Client:
             self._last_request[host] = time.monotonic()
 
 
+def name_not_found(error):
+    """True when a requests connection error says the host's name does not resolve (DNS)."""
+    text = str(error).lower()
+    return "resolve" in text or "name or service" in text
+
+
 def why_unreachable(error):
     """A requests connection error or timeout in a few words for staff."""
-    text = str(error).lower()
     if isinstance(error, requests.exceptions.SSLError):
         return "its TLS certificate was refused"
     if isinstance(error, requests.Timeout):
         return "it did not answer in time"
-    if "resolve" in text or "name or service" in text:
+    if name_not_found(error):
         return "its name does not resolve (DNS): it does not exist, or this machine has no network"
     return "the connection was refused or broken"
 

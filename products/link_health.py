@@ -30,7 +30,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from jobs import Result
-from outbound.http import Client, why_unreachable
+from outbound.http import Client, name_not_found
 
 from .models import LinkCheck, Offer
 from .signals import offer_link_broken
@@ -71,7 +71,7 @@ def check_link(client, url):
         except requests.Timeout:
             return Checked(LinkCheck.Outcome.COULD_NOT_CHECK, f"no answer within {TIMEOUT} s", final_url=current)
         except requests.ConnectionError as error:
-            if why_unreachable(error).startswith("its name does not resolve"):
+            if name_not_found(error):
                 return Checked(LinkCheck.Outcome.BROKEN, "the shop's address does not exist (DNS)", final_url=current)
             return Checked(LinkCheck.Outcome.COULD_NOT_CHECK, "the connection was refused", final_url=current)
         with response:

@@ -17,6 +17,7 @@ from glutasite.page_tags import (
     GUIDE_LISTS,
     PRODUCT_LISTS,
     STUDY_LISTS,
+    bump_tags,
     claim_tag,
     guide_tag,
     product_tag,
@@ -29,7 +30,7 @@ from products.clicks import LinkCheck
 from products.models import Offer, Product
 from products.signals import offers_imported
 
-from .cache import bump_content_version, bump_tags
+from .cache import bump_content_version
 
 READER_APPS = {"guides", "products", "evidence", "readers"}
 # Rows readers never see; clicks and price history are written on every visit or import.
